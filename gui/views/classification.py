@@ -1,0 +1,235 @@
+"""The classification view: data points over the model's decision surface."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtGui, QtWidgets
+
+from ._style import (POINT_SIZE, WHITE, PlotView, as_mask, as_points, cache_static,
+                     misclassified_sample, train_sample, validation_sample)
+from .colors import HIGHLIGHT, PALETTE, surface_rgb
+from .contour import contour_segments
+from .grid import GridSpec, frame_range
+
+# Grid points per axis of the decision surface (the worker evaluates the model
+# on GRID_SIZE**2 points every frame).
+GRID_SIZE = 200
+RING_SIZE = 17
+BOUNDARY_PEN = pg.mkPen((40, 40, 40, 220), width=2)
+
+
+class SmoothImageItem(pg.ImageItem):
+    """An ImageItem drawn with bilinear filtering, so a 200x200 surface
+    stretched over many screen pixels shows smooth gradients, not blocks."""
+
+    def paint(self, painter, *args):
+        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+        super().paint(painter, *args)
+
+
+class ClassificationView(PlotView):
+    """Points of a 2-feature classification dataset over the decision surface.
+
+    Layers, bottom to top: one ``ImageItem`` of the decision surface (the
+    winning class's colour, pale where the model is unsure), the 0.5
+    boundary line (two classes), rings around misclassified points, and one
+    ``ScatterPlotItem`` per class (training points filled, validation points
+    hollow). Everything is created here once; the per-frame calls
+    (:meth:`set_surface`, :meth:`set_misclassified`) only push new arrays.
+
+    Attributes
+    ----------
+    plot_item : pg.PlotItem
+        The plot the points live in (draw tools attach to it).
+    surface_item : pg.ImageItem
+        The decision surface.
+    boundary_item : pg.PlotCurveItem
+        The 0.5 boundary (two classes), as loose segments.
+    ring_item : pg.ScatterPlotItem
+        Rings around misclassified points.
+    class_items : list[pg.ScatterPlotItem]
+        One per palette colour (class code); also the legend's samples, so
+        clicking a class in the legend hides its points.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setMinimumSize(240, 240)
+
+        self.surface_item = SmoothImageItem(axisOrder="row-major")
+        self.surface_item.setZValue(-10)
+        self.surface_item.hide()
+        self.plot_item.addItem(self.surface_item)
+
+        self.boundary_item = pg.PlotCurveItem(pen=BOUNDARY_PEN, connect="pairs", antialias=True)
+        self.boundary_item.setZValue(5)
+        self.boundary_item.hide()
+        self.plot_item.addItem(self.boundary_item)
+
+        self.ring_item = pg.ScatterPlotItem(symbol="o", size=RING_SIZE, brush=None,
+                                         pen=pg.mkPen(HIGHLIGHT, width=2), antialias=True)
+        self.ring_item.setZValue(8)
+        cache_static(self.ring_item)
+        self.ring_item.hide()
+        self.plot_item.addItem(self.ring_item)
+
+        # One scatter item per palette colour; the default (legend) look is a
+        # filled training point.
+        self.class_items: list[pg.ScatterPlotItem] = []
+        self._train_brushes, self._val_brush = [], pg.mkBrush(WHITE)
+        self._train_pen = pg.mkPen(WHITE, width=1)
+        self._val_pens = []
+        for rgb in PALETTE:
+            brush = pg.mkBrush(rgb)
+            item = pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, brush=brush,
+                                      pen=self._train_pen, antialias=True)
+            item.setZValue(10)
+            cache_static(item)
+            self.plot_item.addItem(item)
+            self.class_items.append(item)
+            self._train_brushes.append(brush)
+            self._val_pens.append(pg.mkPen(rgb, width=2.2))
+
+        self._samples = {"train": train_sample(), "validation": validation_sample(),
+                         "misclassified": misclassified_sample()}
+
+        self._X = np.empty((0, 2))
+        self._y = np.empty(0, dtype=np.int64)
+        self._class_names: tuple[str, ...] = ()
+        self._has_validation = False
+        self._misclassified: np.ndarray | None = None
+        self._grid = GridSpec(frame_range([]), frame_range([]), GRID_SIZE, GRID_SIZE)
+        self._surface_rect = None
+        self._show_range(self._grid)
+
+    # -- data (costly: only when the dataset changes) -----------------------
+    def set_data(self, X2, y, class_names, val_mask=None) -> None:
+        """Show a new dataset.
+
+        Parameters
+        ----------
+        X2 : array of shape (n, 2)
+            The two shown features.
+        y : array of shape (n,)
+            Integer class codes, 0 <= code < len(class_names) <= 8.
+        class_names : sequence of str
+            Name of each class code (classes may be empty).
+        val_mask : bool array of shape (n,), optional
+            True for validation rows (drawn hollow).
+        """
+        X2 = as_points("X2", X2)
+        n = X2.shape[0]
+        y = np.asarray(y)
+        if y.shape != (n,):
+            raise ValueError(f"y must have shape ({n},), got {y.shape}")
+        if n and not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"y must hold integer class codes, got dtype {y.dtype}")
+        class_names = tuple(str(name) for name in class_names)
+        if len(class_names) > len(PALETTE):
+            raise ValueError(f"class_names must have at most {len(PALETTE)} entries, "
+                             f"got {len(class_names)}")
+        if n and (y.min() < 0 or y.max() >= max(len(class_names), 1)):
+            raise ValueError(f"y must be codes in 0..{len(class_names) - 1} "
+                             f"(one per class name), got values {np.unique(y).tolist()}")
+        val_mask = as_mask("val_mask", val_mask, n)
+
+        self._X, self._y = X2.copy(), y.astype(np.int64)
+        self._class_names = class_names
+        self._has_validation = bool(val_mask.any())
+        for code, item in enumerate(self.class_items):
+            rows = self._y == code
+            if not rows.any():
+                item.clear()
+                continue
+            val = val_mask[rows]
+            if val.any():
+                brushes = np.where(val, self._val_brush, self._train_brushes[code])
+                pens = np.where(val, self._val_pens[code], self._train_pen)
+                item.setData(pos=self._X[rows], brush=brushes, pen=pens)
+            else:
+                item.setData(pos=self._X[rows], brush=self._train_brushes[code],
+                             pen=self._train_pen)
+        self._misclassified = None
+        self.ring_item.clear()
+        self.ring_item.hide()
+        self._update_legend()
+
+        grid = GridSpec(frame_range(X2[:, 0]), frame_range(X2[:, 1]), GRID_SIZE, GRID_SIZE)
+        if grid != self._grid:
+            self._grid = grid
+            self._show_range(grid)
+
+    def grid_spec(self) -> GridSpec:
+        """The grid the decision surface is wanted on: the data's bounding box
+        plus 10% padding on each side ([-1.5, 1.5]^2 with no data), 200x200."""
+        return self._grid
+
+    # -- per frame -----------------------------------------------------------
+    def set_surface(self, proba, classes) -> None:
+        """Show the model's class probabilities on :meth:`grid_spec`'s points.
+
+        Parameters
+        ----------
+        proba : array of shape (ny * nx, m), or None to hide the surface
+            Row-major over the grid (y outer, x inner); column ``c`` is the
+            probability of class code ``classes[c]``.
+        classes : array of shape (m,)
+            Class codes (palette indices) of the columns.
+        """
+        if proba is None:
+            self.surface_item.hide()
+            self.boundary_item.hide()
+            return
+        grid = self._grid
+        proba = np.asarray(proba, dtype=np.float64)
+        if proba.ndim != 2 or proba.shape[0] != grid.nx * grid.ny:
+            raise ValueError(f"proba must have shape ({grid.nx * grid.ny}, m) to match "
+                             f"grid_spec(), got {proba.shape}")
+        rgb = surface_rgb(proba, classes).reshape(grid.ny, grid.nx, 3)
+        # Trap: setRect before the first setImage gives a stretched one-colour image.
+        self.surface_item.setImage(rgb, autoLevels=False)
+        rect = grid.pixel_rect()
+        if rect != self._surface_rect:
+            self.surface_item.setRect(*rect)
+            self._surface_rect = rect
+        self.surface_item.show()
+
+        if proba.shape[1] == 2:
+            x, y = contour_segments(proba[:, 1].reshape(grid.ny, grid.nx),
+                                    grid.xs(), grid.ys(), 0.5)
+            if x.size:
+                self.boundary_item.setData(x, y)
+                self.boundary_item.show()
+                return
+        self.boundary_item.hide()
+
+    def set_misclassified(self, mask) -> None:
+        """Ring the points where ``mask`` (bool, shape (n,)) is True; None
+        removes the rings."""
+        if mask is None:
+            self._misclassified = None
+            self.ring_item.hide()
+            self._update_legend()
+            return
+        mask = as_mask("mask", mask, self._X.shape[0])
+        if self._misclassified is not None and np.array_equal(mask, self._misclassified):
+            return  # the usual case late in training: nothing to redo
+        self._misclassified = mask.copy()
+        self.ring_item.setData(pos=self._X[mask])
+        self.ring_item.show()
+        self._update_legend()
+
+    # -- helpers -------------------------------------------------------------
+    def _show_range(self, grid: GridSpec) -> None:
+        self.plot_item.vb.setRange(xRange=grid.x_range, yRange=grid.y_range, padding=0)
+
+    def _update_legend(self) -> None:
+        entries = [(self.class_items[code], name)
+                   for code, name in enumerate(self._class_names)]
+        if self._has_validation:
+            entries += [(self._samples["train"], "train"),
+                        (self._samples["validation"], "validation")]
+        if self._misclassified is not None:
+            entries.append((self._samples["misclassified"], "misclassified"))
+        self._set_legend(entries)

@@ -1,0 +1,297 @@
+"""Regression views: a fitted curve over 1-feature data, a prediction heatmap
+over 2-feature data, and predicted against actual for any number of
+features."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from ._style import (POINT_SIZE, WHITE, PlotView, as_1d, as_mask, as_points, cache_static,
+                     displayable, set_label, style_plot, train_sample, validation_sample)
+from .classification import SmoothImageItem
+from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE, REGRESSION_CMAP
+from .grid import GridSpec, frame_range
+
+CURVE_POINTS = 400     # samples of the fitted curve across the frame
+HEATMAP_SIZE = 200     # grid points per axis of the prediction heatmap
+POINT_COLOR = PALETTE[0]
+POINT_EDGE = (45, 45, 45, 200)
+VAL_DIAMOND_SIZE = 11
+
+
+def target_levels(y: np.ndarray) -> tuple[float, float]:
+    """Colour-map limits for targets ``y``.
+
+    Targets of both signs: symmetric around 0, ``(-m, m)`` with ``m =
+    max|y|``, so the diverging map's pale middle means zero. One sign: their
+    min and max. One unit around a constant target; (0, 1) with no data.
+    """
+    y = y[np.isfinite(y)]
+    if y.size == 0:
+        return (0.0, 1.0)
+    low, high = float(y.min()), float(y.max())
+    if high - low <= 1e-12 * max(1.0, abs(low)):
+        return (low - 0.5, high + 0.5)
+    if low < 0.0 < high:
+        bound = max(-low, high)
+        return (-bound, bound)
+    return (low, high)
+
+
+def target_brushes(y: np.ndarray, levels: tuple[float, float]) -> list:
+    """One brush per target value, from REGRESSION_CMAP over ``levels``."""
+    t = np.clip((y - levels[0]) / (levels[1] - levels[0]), 0.0, 1.0)
+    rgba = REGRESSION_CMAP.map(np.nan_to_num(t, nan=0.5), mode="byte")    # (n, 4) uint8
+    return [pg.mkBrush(*color) for color in rgba]
+
+
+class Regression1DView(PlotView):
+    """1-feature regression: the data points and the model's fitted curve.
+
+    Training points are filled, validation points hollow. The curve is
+    evaluated on :meth:`curve_x` (the data's x range plus 10% padding); the
+    view frames the data once per :meth:`set_data`, so a wild early fit
+    does not rescale the plot (right-click "View All" shows everything).
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.points_item = pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, antialias=True,
+                                              brush=pg.mkBrush(POINT_COLOR),
+                                              pen=pg.mkPen(WHITE, width=1))
+        self.points_item.setZValue(10)
+        cache_static(self.points_item)
+        self.plot_item.addItem(self.points_item)
+        self.curve_item = pg.PlotDataItem(pen=pg.mkPen(FIT_COLOR, width=3), antialias=True)
+        self.curve_item.setZValue(5)
+        self.plot_item.addItem(self.curve_item)
+        self._samples = (train_sample(), validation_sample())
+        self._x_range = frame_range([])
+        self._curve_x = np.linspace(*self._x_range, CURVE_POINTS)
+        self.set_axis_labels("x", "y")
+        self.set_data(np.empty(0), np.empty(0))
+
+    def set_data(self, x, y, val_mask=None) -> None:
+        """Show the data: ``x``, ``y`` of shape (n,), ``val_mask`` (n,) bool
+        (True = validation, drawn hollow)."""
+        x = as_1d("x", x, finite=True)
+        y = as_1d("y", y, x.shape[0], finite=True)
+        val_mask = as_mask("val_mask", val_mask, x.shape[0])
+        if val_mask.any():
+            self.points_item.setData(
+                x=x, y=y,
+                brush=np.where(val_mask, pg.mkBrush(WHITE), pg.mkBrush(POINT_COLOR)),
+                pen=np.where(val_mask, pg.mkPen(POINT_COLOR, width=2.2),
+                             pg.mkPen(WHITE, width=1)))
+        else:
+            self.points_item.setData(x=x, y=y)
+        entries = [(self.points_item, "data")]
+        if val_mask.any():
+            entries = [(self._samples[0], "train"), (self._samples[1], "validation")]
+        self._set_legend(entries + [(self.curve_item, "model")])
+        self._x_range = frame_range(x)
+        self._curve_x = np.linspace(*self._x_range, CURVE_POINTS)
+        self.plot_item.vb.setRange(xRange=self._x_range, yRange=frame_range(y), padding=0)
+
+    def curve_x(self) -> np.ndarray:
+        """Where the curve is wanted: CURVE_POINTS evenly spaced x across the
+        data's range plus 10% padding (shape (m,))."""
+        return self._curve_x.copy()
+
+    def set_curve(self, yhat) -> None:
+        """The model's predictions on :meth:`curve_x` (shape (m,); None hides)."""
+        if yhat is None:
+            self.curve_item.setData([], [])
+            return
+        yhat = as_1d("yhat", yhat, self._curve_x.shape[0])
+        self.curve_item.setData(self._curve_x, displayable(yhat))
+
+
+class RegressionHeatmapView(PlotView):
+    """2-feature regression: a heatmap of the model's predictions (with a
+    colour bar) under the data points coloured by their target with the
+    same colour map and limits, so a good fit makes the points blend into
+    the background. Training points are circles, validation points diamonds
+    (a hollow marker would lose the target's colour).
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.image_item = SmoothImageItem(axisOrder="row-major")
+        self.image_item.setZValue(-10)
+        self.image_item.hide()
+        self.plot_item.addItem(self.image_item)
+        self._levels = (0.0, 1.0)
+        self.colorbar = pg.ColorBarItem(values=self._levels, colorMap=REGRESSION_CMAP,
+                                        interactive=False, width=14, colorMapMenu=False)
+        self.colorbar.setImageItem(self.image_item, insert_in=self.plot_item)
+        style_plot(self.colorbar)
+        set_label(self.colorbar, "left", "target")
+        self.points_item = pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, antialias=True,
+                                              pen=pg.mkPen(POINT_EDGE, width=1))
+        self.points_item.setZValue(10)
+        cache_static(self.points_item)
+        self.plot_item.addItem(self.points_item)
+        self._samples = (pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, brush=pg.mkBrush(MUTED),
+                                            pen=pg.mkPen(POINT_EDGE, width=1)),
+                         pg.ScatterPlotItem(symbol="d", size=VAL_DIAMOND_SIZE,
+                                            brush=pg.mkBrush(MUTED),
+                                            pen=pg.mkPen(POINT_EDGE, width=1)))
+        self._grid = GridSpec(frame_range([]), frame_range([]), self.grid_size, self.grid_size)
+        self._image_rect = None
+        self.set_axis_labels("x1", "x2")
+        self.set_data(np.empty((0, 2)), np.empty(0))
+
+    grid_size = HEATMAP_SIZE
+
+    def set_data(self, X2, y, val_mask=None) -> None:
+        """Show the data: ``X2`` (n, 2), targets ``y`` (n,), ``val_mask`` (n,)
+        bool. The colour limits become the targets' min and max."""
+        X2 = as_points("X2", X2)
+        y = as_1d("y", y, X2.shape[0], finite=True)
+        val_mask = as_mask("val_mask", val_mask, X2.shape[0])
+        self._levels = target_levels(y)
+        self.colorbar.setLevels(values=self._levels)
+        brushes = target_brushes(y, self._levels)
+        if val_mask.any():
+            self.points_item.setData(pos=X2, brush=brushes, symbol=np.where(val_mask, "d", "o"),
+                                 size=np.where(val_mask, VAL_DIAMOND_SIZE, POINT_SIZE))
+            self._set_legend([(self._samples[0], "train"), (self._samples[1], "validation")])
+        else:
+            self.points_item.setData(pos=X2, brush=brushes)
+            self._set_legend([])
+        grid = GridSpec(frame_range(X2[:, 0]), frame_range(X2[:, 1]),
+                        self.grid_size, self.grid_size)
+        if grid != self._grid:
+            self._grid = grid
+            self.plot_item.vb.setRange(xRange=grid.x_range, yRange=grid.y_range, padding=0)
+
+    def grid_spec(self) -> GridSpec:
+        """The grid predictions are wanted on: the data's bounding box plus
+        10% padding ([-1.5, 1.5]^2 with no data), 200x200."""
+        return self._grid
+
+    def set_surface(self, values) -> None:
+        """The model's predictions on :meth:`grid_spec`'s points (shape
+        (ny * nx,), row-major: y outer, x inner); None hides the heatmap."""
+        if values is None:
+            self.image_item.hide()
+            return
+        grid = self._grid
+        values = as_1d("values", values, grid.nx * grid.ny)
+        # Trap: setRect before the first setImage gives a stretched one-colour image.
+        image = displayable(values).reshape(grid.ny, grid.nx)
+        self.image_item.setImage(image, autoLevels=False, levels=self._levels)
+        rect = grid.pixel_rect()
+        if rect != self._image_rect:
+            self.image_item.setRect(*rect)
+            self._image_rect = rect
+        self.image_item.show()
+
+
+class PredictedActualView(PlotView):
+    """Predicted against actual target, one point per row, with the y = x
+    line a perfect model would sit on and R² in the title. Suits data with
+    any number of features. ``set_data`` runs every frame (the predictions
+    move), so the points share one brush and pen: the cheap path of
+    ``ScatterPlotItem.setData``.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        diagonal_pen = pg.mkPen(MUTED, width=1.5, style=QtCore.Qt.PenStyle.DashLine)
+        self.diagonal_item = pg.InfiniteLine(pos=(0, 0), angle=45, pen=diagonal_pen)
+        self.plot_item.addItem(self.diagonal_item)
+        self.points_item = pg.ScatterPlotItem(symbol="o", size=7, antialias=True,
+                                              brush=pg.mkBrush(*POINT_COLOR, 170),
+                                              pen=pg.mkPen(WHITE, width=0.8))
+        self.plot_item.addItem(self.points_item)
+        self._y_true = None
+        self.set_axis_labels("actual", "predicted")
+        self._set_title("")
+
+    def set_data(self, y_true, y_pred) -> None:
+        """Actual targets and the model's predictions, both shape (n,)."""
+        y_true = as_1d("y_true", y_true, finite=True)
+        y_pred = as_1d("y_pred", y_pred, y_true.shape[0])
+        finite = np.isfinite(y_pred)
+        # Rows without a finite prediction are left out, not drawn at NaN.
+        self.points_item.setData(x=y_true[finite], y=displayable(y_pred[finite]))
+        if self._y_true is None or not np.array_equal(y_true, self._y_true):
+            self._y_true = y_true.copy()
+            frame = frame_range(y_true)
+            self.plot_item.vb.setRange(xRange=frame, yRange=frame, padding=0)
+        total = np.sum((y_true - y_true.mean()) ** 2) if y_true.size else 0.0
+        if y_true.size and finite.all() and total > 0:
+            with np.errstate(over="ignore"):                  # a wild model: R² -> -inf
+                r2 = 1.0 - np.sum((y_true - y_pred) ** 2) / total
+            self._set_title(f"R² = {r2:.3f}")
+        else:
+            self._set_title("")
+
+    def _set_title(self, text: str) -> None:
+        self.plot_item.setTitle(text, color="#{:02x}{:02x}{:02x}".format(*FOREGROUND),
+                                size="10pt")
+
+
+class TimeSeriesView(PlotView):
+    """A signal over time (grey line; training samples filled, validation
+    samples hollow) and the model's one-step-ahead prediction."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.signal_item = pg.PlotDataItem(pen=pg.mkPen(MUTED, width=1.2), antialias=True)
+        self.signal_item.setZValue(1)
+        self.plot_item.addItem(self.signal_item)
+        self.points_item = pg.ScatterPlotItem(symbol="o", size=6, antialias=True,
+                                              brush=pg.mkBrush(POINT_COLOR),
+                                              pen=pg.mkPen(WHITE, width=0.8))
+        self.points_item.setZValue(5)
+        cache_static(self.points_item)
+        self.plot_item.addItem(self.points_item)
+        self.prediction_item = pg.PlotDataItem(pen=pg.mkPen(FIT_COLOR, width=2), antialias=True)
+        self.prediction_item.setZValue(10)
+        self.plot_item.addItem(self.prediction_item)
+        self._samples = (pg.ScatterPlotItem(symbol="o", size=6, brush=pg.mkBrush(POINT_COLOR),
+                                            pen=pg.mkPen(WHITE, width=0.8)),
+                         pg.ScatterPlotItem(symbol="o", size=6, brush=pg.mkBrush(WHITE),
+                                            pen=pg.mkPen(POINT_COLOR, width=1.8)))
+        self._time = np.empty(0)
+        self._order = np.empty(0, dtype=np.intp)
+        self.set_axis_labels("time", "value")
+        self.set_data(np.empty(0), np.empty(0))
+
+    def set_data(self, time, y, val_mask=None) -> None:
+        """The signal: ``time`` (n,), values ``y`` (n,), ``val_mask`` (n,)
+        bool (True = validation sample)."""
+        time = as_1d("time", time, finite=True)
+        y = as_1d("y", y, time.shape[0], finite=True)
+        val_mask = as_mask("val_mask", val_mask, time.shape[0])
+        self._order = np.argsort(time, kind="stable")
+        self._time = time[self._order]
+        self.signal_item.setData(self._time, y[self._order])
+        if val_mask.any():
+            self.points_item.setData(
+                x=time, y=y,
+                brush=np.where(val_mask, pg.mkBrush(WHITE), pg.mkBrush(POINT_COLOR)),
+                pen=np.where(val_mask, pg.mkPen(POINT_COLOR, width=1.8),
+                             pg.mkPen(WHITE, width=0.8)))
+            entries = [(self._samples[0], "train"), (self._samples[1], "validation")]
+        else:
+            self.points_item.setData(x=time, y=y)
+            entries = [(self._samples[0], "data")]
+        self.prediction_item.setData([], [])
+        self._set_legend(entries + [(self.prediction_item, "one-step-ahead prediction")])
+        self.plot_item.vb.setRange(xRange=frame_range(time, padding=0.02),
+                                   yRange=frame_range(y), padding=0)
+
+    def set_prediction(self, yhat) -> None:
+        """The model's prediction for every sample (shape (n,), in the order
+        given to :meth:`set_data`; NaN leaves a gap); None hides it."""
+        if yhat is None:
+            self.prediction_item.setData([], [])
+            return
+        yhat = as_1d("yhat", yhat, self._time.shape[0])
+        self.prediction_item.setData(self._time, displayable(yhat[self._order]))

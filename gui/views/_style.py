@@ -90,7 +90,22 @@ class PlotView(QtWidgets.QWidget):
 
     Subclasses create their items once in ``__init__`` and list what the
     legend shows with :meth:`_set_legend` (rebuilt only when it changes).
+
+    Frame lock. Views that frame themselves around their data on every
+    ``set_data`` (and ask the model for outputs on that frame) implement
+    :meth:`_frame_lock_changed` and :meth:`_view_range_changed`; for the
+    others :meth:`set_frame_locked` is a harmless no-op, so a caller (Draw
+    mode) may lock whatever view is shown.
+
+    Signals
+    -------
+    frame_changed()
+        The grid (or curve x) the view wants model outputs on changed
+        (re-framed data, lock or unlock, or a pan/zoom while locked): ask
+        ``grid_spec()`` / ``curve_x()`` again.
     """
+
+    frame_changed = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -115,6 +130,38 @@ class PlotView(QtWidgets.QWidget):
         self._legend_max_columns = 6
         self._legend_entry_width = 1
         self.legend.hide()
+        self._frame_locked = False
+        self.plot_item.vb.sigRangeChanged.connect(self._on_view_range_changed)
+
+    # -- frame lock ----------------------------------------------------------
+    def set_frame_locked(self, locked: bool) -> None:
+        """Keep the current frame (True) or frame the data again (False).
+
+        While locked, ``set_data`` changes the points only: the visible range
+        and the grid stay, and the grid covers the whole visible range (it
+        follows the view if the person pans or zooms), so a canvas being
+        drawn on does not slide under the cursor and the model's output
+        fills it. Unlocking frames the current data again.
+        """
+        locked = bool(locked)
+        if locked == self._frame_locked:
+            return
+        self._frame_locked = locked
+        self._frame_lock_changed(locked)
+
+    def frame_locked(self) -> bool:
+        """Whether :meth:`set_frame_locked` holds the frame."""
+        return self._frame_locked
+
+    def _frame_lock_changed(self, locked: bool) -> None:
+        """Hook: follow the view range (locked) or re-frame the data."""
+
+    def _view_range_changed(self) -> None:
+        """Hook: the visible range changed while the frame is locked."""
+
+    def _on_view_range_changed(self, *args) -> None:
+        if self._frame_locked:
+            self._view_range_changed()
 
     def set_axis_labels(self, x: str, y: str) -> None:
         """Axis titles (e.g. the feature names)."""

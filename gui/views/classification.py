@@ -6,11 +6,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
+from ._scatter import UniformScatterItem
 from ._style import (POINT_SIZE, WHITE, PlotView, as_mask, as_points, cache_static,
                      misclassified_sample, train_sample, validation_sample)
 from .colors import HIGHLIGHT, PALETTE, surface_rgb
 from .contour import contour_segments
-from .grid import GridSpec, frame_range
+from .grid import GridSpec, frame_range, view_grid
 
 # Grid points per axis of the decision surface (the worker evaluates the model
 # on GRID_SIZE**2 points every frame).
@@ -33,10 +34,14 @@ class ClassificationView(PlotView):
 
     Layers, bottom to top: one ``ImageItem`` of the decision surface (the
     winning class's colour, pale where the model is unsure), the 0.5
-    boundary line (two classes), rings around misclassified points, and one
-    ``ScatterPlotItem`` per class (training points filled, validation points
-    hollow). Everything is created here once; the per-frame calls
-    (:meth:`set_surface`, :meth:`set_misclassified`) only push new arrays.
+    boundary line (two classes), rings around misclassified points, and per
+    class two scatter items: training points (filled) and validation points
+    (hollow: white fill, class-coloured outline). Each scatter item has one
+    pen and brush for all its points, set once here, so ``set_data`` pushes
+    positions only (see :mod:`._scatter`: 100k points in milliseconds, where
+    per-point brushes cost over a second). Everything is created here once;
+    the per-frame calls (:meth:`set_surface`, :meth:`set_misclassified`)
+    only push new arrays.
 
     Attributes
     ----------
@@ -48,9 +53,10 @@ class ClassificationView(PlotView):
         The 0.5 boundary (two classes), as loose segments.
     ring_item : pg.ScatterPlotItem
         Rings around misclassified points.
-    class_items : list[pg.ScatterPlotItem]
-        One per palette colour (class code); also the legend's samples, so
-        clicking a class in the legend hides its points.
+    train_items, validation_items : list[pg.ScatterPlotItem]
+        One of each per palette colour (class code): the class's training
+        and validation points. The training item is the class's legend
+        sample; clicking it in the legend hides both.
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
@@ -67,29 +73,34 @@ class ClassificationView(PlotView):
         self.boundary_item.hide()
         self.plot_item.addItem(self.boundary_item)
 
-        self.ring_item = pg.ScatterPlotItem(symbol="o", size=RING_SIZE, brush=None,
-                                         pen=pg.mkPen(HIGHLIGHT, width=2), antialias=True)
+        # Rings are re-set whenever the misclassified set changes (often,
+        # early in training): one shared style keeps that cheap too.
+        self.ring_item = UniformScatterItem(symbol="o", size=RING_SIZE, brush=None,
+                                            pen=pg.mkPen(HIGHLIGHT, width=2), antialias=True)
         self.ring_item.setZValue(8)
         cache_static(self.ring_item)
         self.ring_item.hide()
         self.plot_item.addItem(self.ring_item)
 
-        # One scatter item per palette colour; the default (legend) look is a
-        # filled training point.
-        self.class_items: list[pg.ScatterPlotItem] = []
-        self._train_brushes, self._val_brush = [], pg.mkBrush(WHITE)
-        self._train_pen = pg.mkPen(WHITE, width=1)
-        self._val_pens = []
+        # Two scatter items per palette colour, each with one look for all of
+        # its points. Added class by class (training, then validation), so
+        # classes stack in code order as they did with one item per class.
+        self.train_items: list[pg.ScatterPlotItem] = []
+        self.validation_items: list[pg.ScatterPlotItem] = []
+        train_pen, val_brush = pg.mkPen(WHITE, width=1), pg.mkBrush(WHITE)
         for rgb in PALETTE:
-            brush = pg.mkBrush(rgb)
-            item = pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, brush=brush,
-                                      pen=self._train_pen, antialias=True)
-            item.setZValue(10)
-            cache_static(item)
-            self.plot_item.addItem(item)
-            self.class_items.append(item)
-            self._train_brushes.append(brush)
-            self._val_pens.append(pg.mkPen(rgb, width=2.2))
+            train = UniformScatterItem(symbol="o", size=POINT_SIZE, brush=pg.mkBrush(rgb),
+                                       pen=train_pen, antialias=True)
+            val = UniformScatterItem(symbol="o", size=POINT_SIZE, brush=val_brush,
+                                     pen=pg.mkPen(rgb, width=2.2), antialias=True)
+            for item in (train, val):
+                item.setZValue(10)
+                cache_static(item)
+                self.plot_item.addItem(item)
+            # The legend toggles the training item; its validation points follow.
+            train.visibleChanged.connect(self._on_class_visibility_changed)
+            self.train_items.append(train)
+            self.validation_items.append(val)
 
         self._samples = {"train": train_sample(), "validation": validation_sample(),
                          "misclassified": misclassified_sample()}
@@ -103,9 +114,10 @@ class ClassificationView(PlotView):
         self._surface_rect = None
         self._show_range(self._grid)
 
-    # -- data (costly: only when the dataset changes) -----------------------
+    # -- data (only when the dataset changes) ------------------------------
     def set_data(self, X2, y, class_names, val_mask=None) -> None:
-        """Show a new dataset.
+        """Show a new dataset, framed around it (unless the frame is locked,
+        see :meth:`set_frame_locked`).
 
         Parameters
         ----------
@@ -137,32 +149,30 @@ class ClassificationView(PlotView):
         self._X, self._y = X2.copy(), y.astype(np.int64)
         self._class_names = class_names
         self._has_validation = bool(val_mask.any())
-        for code, item in enumerate(self.class_items):
-            rows = self._y == code
-            if not rows.any():
-                item.clear()
-                continue
-            val = val_mask[rows]
-            if val.any():
-                brushes = np.where(val, self._val_brush, self._train_brushes[code])
-                pens = np.where(val, self._val_pens[code], self._train_pen)
-                item.setData(pos=self._X[rows], brush=brushes, pen=pens)
-            else:
-                item.setData(pos=self._X[rows], brush=self._train_brushes[code],
-                             pen=self._train_pen)
+        # Rows grouped by (class, split) in one stable sort rather than 16
+        # boolean masks over all n rows: group g = 2 * code + is_validation.
+        group = 2 * self._y + val_mask
+        order = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[order], np.arange(2 * len(PALETTE) + 1))
+        for code in range(len(PALETTE)):
+            for split, item in enumerate((self.train_items[code], self.validation_items[code])):
+                rows = order[bounds[2 * code + split]:bounds[2 * code + split + 1]]
+                if rows.size:
+                    item.setData(pos=self._X[rows])
+                elif len(item.data):
+                    item.clear()
         self._misclassified = None
         self.ring_item.clear()
         self.ring_item.hide()
         self._update_legend()
-
-        grid = GridSpec(frame_range(X2[:, 0]), frame_range(X2[:, 1]), GRID_SIZE, GRID_SIZE)
-        if grid != self._grid:
-            self._grid = grid
-            self._show_range(grid)
+        if not self._frame_locked:
+            self._frame_data(always=False)
 
     def grid_spec(self) -> GridSpec:
-        """The grid the decision surface is wanted on: the data's bounding box
-        plus 10% padding on each side ([-1.5, 1.5]^2 with no data), 200x200."""
+        """The grid the decision surface is wanted on, 200x200: the data's
+        bounding box plus 10% padding on each side ([-1.5, 1.5]^2 with no
+        data), which is also the visible range; while the frame is locked,
+        the visible range (whatever the data)."""
         return self._grid
 
     # -- per frame -----------------------------------------------------------
@@ -220,12 +230,42 @@ class ClassificationView(PlotView):
         self.ring_item.show()
         self._update_legend()
 
-    # -- helpers -------------------------------------------------------------
+    # -- frame -------------------------------------------------------------
+    def _frame_data(self, always: bool) -> None:
+        """Frame the data: the grid and the visible range become its padded
+        bounding box (the range is reset only if the grid moved, unless
+        ``always``: a zoom survives re-setting the same data)."""
+        grid = GridSpec(frame_range(self._X[:, 0]), frame_range(self._X[:, 1]),
+                        GRID_SIZE, GRID_SIZE)
+        changed = grid != self._grid
+        self._grid = grid
+        if changed or always:
+            self._show_range(grid)
+        if changed:
+            self.frame_changed.emit()
+
+    def _frame_lock_changed(self, locked: bool) -> None:
+        if locked:
+            self._view_range_changed()
+        else:
+            self._frame_data(always=True)
+
+    def _view_range_changed(self) -> None:
+        grid = view_grid(self.plot_item.vb, GRID_SIZE)
+        if grid != self._grid:
+            self._grid = grid
+            self.frame_changed.emit()
+
     def _show_range(self, grid: GridSpec) -> None:
         self.plot_item.vb.setRange(xRange=grid.x_range, yRange=grid.y_range, padding=0)
 
+    # -- helpers -------------------------------------------------------------
+    def _on_class_visibility_changed(self) -> None:
+        for train, val in zip(self.train_items, self.validation_items):
+            val.setVisible(train.isVisibleTo(train.parentItem()))
+
     def _update_legend(self) -> None:
-        entries = [(self.class_items[code], name)
+        entries = [(self.train_items[code], name)
                    for code, name in enumerate(self._class_names)]
         if self._has_validation:
             entries += [(self._samples["train"], "train"),

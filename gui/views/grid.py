@@ -87,3 +87,12 @@ def frame_range(values: np.ndarray, padding: float = PADDING,
     if span <= 1e-12 * max(1.0, abs(low), abs(high)):
         return (low - 1.0, high + 1.0)
     return (low - padding * span, high + padding * span)
+
+
+def view_grid(view_box, n: int) -> GridSpec:
+    """An ``n`` by ``n`` grid over the visible range of ``view_box`` (a
+    ``pg.ViewBox``): the corner grid points sit on the view's corners, so an
+    image of the grid (half a pixel wider, see :meth:`GridSpec.pixel_rect`)
+    covers the whole view."""
+    x_range, y_range = view_box.viewRange()
+    return GridSpec(tuple(x_range), tuple(y_range), n, n)

@@ -12,7 +12,7 @@ from ._style import (POINT_SIZE, WHITE, PlotView, as_1d, as_mask, as_points, cac
                      displayable, set_label, style_plot, train_sample, validation_sample)
 from .classification import SmoothImageItem
 from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE, REGRESSION_CMAP
-from .grid import GridSpec, frame_range
+from .grid import GridSpec, frame_range, view_grid
 
 CURVE_POINTS = 400     # samples of the fitted curve across the frame
 HEATMAP_SIZE = 200     # grid points per axis of the prediction heatmap
@@ -54,6 +54,8 @@ class Regression1DView(PlotView):
     evaluated on :meth:`curve_x` (the data's x range plus 10% padding); the
     view frames the data once per :meth:`set_data`, so a wild early fit
     does not rescale the plot (right-click "View All" shows everything).
+    While the frame is locked (:meth:`set_frame_locked`) ``set_data`` keeps
+    the visible range and the curve spans the visible x range.
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
@@ -70,6 +72,7 @@ class Regression1DView(PlotView):
         self._samples = (train_sample(), validation_sample())
         self._x_range = frame_range([])
         self._curve_x = np.linspace(*self._x_range, CURVE_POINTS)
+        self._x, self._y = np.empty(0), np.empty(0)
         self.set_axis_labels("x", "y")
         self.set_data(np.empty(0), np.empty(0))
 
@@ -91,14 +94,36 @@ class Regression1DView(PlotView):
         if val_mask.any():
             entries = [(self._samples[0], "train"), (self._samples[1], "validation")]
         self._set_legend(entries + [(self.curve_item, "model")])
-        self._x_range = frame_range(x)
-        self._curve_x = np.linspace(*self._x_range, CURVE_POINTS)
-        self.plot_item.vb.setRange(xRange=self._x_range, yRange=frame_range(y), padding=0)
+        self._x, self._y = x.copy(), y.copy()
+        if not self._frame_locked:
+            self._frame_data()
 
     def curve_x(self) -> np.ndarray:
         """Where the curve is wanted: CURVE_POINTS evenly spaced x across the
-        data's range plus 10% padding (shape (m,))."""
+        data's range plus 10% padding (shape (m,)), which is also the
+        visible x range; while the frame is locked, the visible x range."""
         return self._curve_x.copy()
+
+    def _set_x_range(self, x_range: tuple[float, float]) -> None:
+        x_range = (float(x_range[0]), float(x_range[1]))
+        if x_range != self._x_range:
+            self._x_range = x_range
+            self._curve_x = np.linspace(*x_range, CURVE_POINTS)
+            self.frame_changed.emit()
+
+    def _frame_data(self) -> None:
+        x_range = frame_range(self._x)
+        self.plot_item.vb.setRange(xRange=x_range, yRange=frame_range(self._y), padding=0)
+        self._set_x_range(x_range)
+
+    def _frame_lock_changed(self, locked: bool) -> None:
+        if locked:
+            self._view_range_changed()
+        else:
+            self._frame_data()
+
+    def _view_range_changed(self) -> None:
+        self._set_x_range(self.plot_item.vb.viewRange()[0])
 
     def set_curve(self, yhat) -> None:
         """The model's predictions on :meth:`curve_x` (shape (m,); None hides)."""
@@ -114,7 +139,9 @@ class RegressionHeatmapView(PlotView):
     colour bar) under the data points coloured by their target with the
     same colour map and limits, so a good fit makes the points blend into
     the background. Training points are circles, validation points diamonds
-    (a hollow marker would lose the target's colour).
+    (a hollow marker would lose the target's colour). While the frame is
+    locked (:meth:`set_frame_locked`) ``set_data`` keeps the visible range
+    and the grid covers it.
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
@@ -141,6 +168,7 @@ class RegressionHeatmapView(PlotView):
                                             pen=pg.mkPen(POINT_EDGE, width=1)))
         self._grid = GridSpec(frame_range([]), frame_range([]), self.grid_size, self.grid_size)
         self._image_rect = None
+        self._X = np.empty((0, 2))
         self.set_axis_labels("x1", "x2")
         self.set_data(np.empty((0, 2)), np.empty(0))
 
@@ -162,16 +190,39 @@ class RegressionHeatmapView(PlotView):
         else:
             self.points_item.setData(pos=X2, brush=brushes)
             self._set_legend([])
-        grid = GridSpec(frame_range(X2[:, 0]), frame_range(X2[:, 1]),
-                        self.grid_size, self.grid_size)
-        if grid != self._grid:
-            self._grid = grid
-            self.plot_item.vb.setRange(xRange=grid.x_range, yRange=grid.y_range, padding=0)
+        self._X = X2.copy()
+        if not self._frame_locked:
+            self._frame_data(always=False)
 
     def grid_spec(self) -> GridSpec:
-        """The grid predictions are wanted on: the data's bounding box plus
-        10% padding ([-1.5, 1.5]^2 with no data), 200x200."""
+        """The grid predictions are wanted on, 200x200: the data's bounding
+        box plus 10% padding ([-1.5, 1.5]^2 with no data), which is also the
+        visible range; while the frame is locked, the visible range."""
         return self._grid
+
+    def _frame_data(self, always: bool) -> None:
+        """The grid and the visible range become the data's padded bounding
+        box (the range is reset only if the grid moved, unless ``always``)."""
+        grid = GridSpec(frame_range(self._X[:, 0]), frame_range(self._X[:, 1]),
+                        self.grid_size, self.grid_size)
+        changed = grid != self._grid
+        self._grid = grid
+        if changed or always:
+            self.plot_item.vb.setRange(xRange=grid.x_range, yRange=grid.y_range, padding=0)
+        if changed:
+            self.frame_changed.emit()
+
+    def _frame_lock_changed(self, locked: bool) -> None:
+        if locked:
+            self._view_range_changed()
+        else:
+            self._frame_data(always=True)
+
+    def _view_range_changed(self) -> None:
+        grid = view_grid(self.plot_item.vb, self.grid_size)
+        if grid != self._grid:
+            self._grid = grid
+            self.frame_changed.emit()
 
     def set_surface(self, values) -> None:
         """The model's predictions on :meth:`grid_spec`'s points (shape

@@ -4,7 +4,7 @@ works in this process."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._style import as_1d, as_mask, as_points
 from .colors import FOREGROUND, REGRESSION_CMAP
@@ -85,7 +85,13 @@ class Surface3DView(QtWidgets.QWidget):
 
     Raises RuntimeError when :func:`opengl_available` is False: the caller
     shows a :class:`RegressionHeatmapView` instead.
+
+    :meth:`set_frame_locked` exists for API parity and changes nothing: the
+    scene is always normalised to the data, and nobody draws on a 3D view.
+    ``frame_changed`` is emitted when ``set_data`` moves the grid.
     """
+
+    frame_changed = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         if not opengl_available():
@@ -137,6 +143,7 @@ class Surface3DView(QtWidgets.QWidget):
         self._levels = (0.0, 1.0)
         self._grid = GridSpec(frame_range([]), frame_range([]), SURFACE_SIZE, SURFACE_SIZE)
         self._surface_xy_set = False
+        self._frame_locked = False
         self.set_data(np.empty((0, 2)), np.empty(0))
 
     def set_axis_labels(self, x: str, y: str, z: str | None = None) -> None:
@@ -169,6 +176,7 @@ class Surface3DView(QtWidgets.QWidget):
                         SURFACE_SIZE, SURFACE_SIZE)
         if grid != self._grid:
             self._grid = grid
+            self.frame_changed.emit()
         pos = np.column_stack([self._scale_xy(X2), self._scale_z(y)])       # (n, 3)
         colors = _rgba(y, self._levels)                                     # (n, 4)
         # Darker than the surface's colour for the same value, so points near
@@ -186,6 +194,13 @@ class Surface3DView(QtWidgets.QWidget):
         """The grid predictions are wanted on: the data's bounding box plus
         10% padding ([-1.5, 1.5]^2 with no data), 80x80."""
         return self._grid
+
+    def set_frame_locked(self, locked: bool) -> None:
+        """No-op (the 3D scene always frames the data); recorded only."""
+        self._frame_locked = bool(locked)
+
+    def frame_locked(self) -> bool:
+        return self._frame_locked
 
     def set_surface(self, values) -> None:
         """The model's predictions on :meth:`grid_spec`'s points (shape

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui
 
@@ -16,6 +17,7 @@ from gui.views import (PALETTE, ClassificationView, ConfusionView, GridSpec, Los
                        PredictedActualView, Regression1DView, RegressionHeatmapView,
                        Surface3DView, TimeSeriesView, opengl_available, surface_rgb)
 from gui.views._decimate import GrowingArray, PeakPyramid, peak_display
+from gui.views._scatter import UniformScatterItem
 from gui.views.contour import contour_segments
 from gui.views.grid import frame_range
 
@@ -178,23 +180,82 @@ def test_peak_pyramid_keeps_every_extreme():
 # -- classification --------------------------------------------------------------
 
 
-def test_classification_scatter_one_item_per_class_with_hollow_validation(qtbot):
+def isolated_rows(image_points, rows, min_gap=14.0):
+    """Indices in ``rows`` of points at least ``min_gap`` pixels from every
+    other point (``image_points``: (n, 2) pixel positions of all points)."""
+    gaps = np.hypot(*(image_points[rows, None, :] - image_points[None, :, :]).transpose(2, 0, 1))
+    gaps[np.arange(rows.size), rows] = np.inf
+    return rows[gaps.min(axis=1) >= min_gap]
+
+
+def test_classification_scatter_two_uniform_items_per_class(qtbot, screenshot):
     view = show(qtbot, ClassificationView())
     rng = np.random.default_rng(0)
     X, y = spiral(50, 3, 0.1, rng)
     val = rng.random(y.size) < 0.3
     view.set_data(X, y, ["a", "b", "c"], val)
     for code in range(3):
-        item = view.class_items[code]
-        assert len(item.data) == np.sum(y == code)
-        np.testing.assert_allclose(item.data["x"], X[y == code, 0])
-        # Validation points: white fill, class-coloured outline.
-        fills = [brush.color().getRgb()[:3] for brush in item.data["brush"]]
-        for fill, is_val in zip(fills, val[y == code]):
-            assert fill == ((255, 255, 255) if is_val else PALETTE[code])
-    assert all(len(item.data) == 0 for item in view.class_items[3:])
+        train, hollow = view.train_items[code], view.validation_items[code]
+        assert len(train.data) + len(hollow.data) == np.sum(y == code)
+        np.testing.assert_array_equal(np.column_stack(train.getData()), X[(y == code) & ~val])
+        np.testing.assert_array_equal(np.column_stack(hollow.getData()), X[(y == code) & val])
+        # One look per item, set once: no per-point brushes or pens.
+        for item in (train, hollow):
+            assert all(value is None for value in item.data["brush"])
+            assert all(value is None for value in item.data["pen"])
+        # Training: filled with the class colour; validation: white inside a
+        # thicker class-coloured outline.
+        assert train.opts["brush"].color().getRgb()[:3] == PALETTE[code]
+        assert hollow.opts["brush"].color().getRgb()[:3] == (255, 255, 255)
+        assert hollow.opts["pen"].color().getRgb()[:3] == PALETTE[code]
+        assert hollow.opts["pen"].widthF() > train.opts["pen"].widthF()
+    assert all(len(item.data) == 0 for item in view.train_items[3:] + view.validation_items[3:])
     labels = [label.text for _, label in view.legend.items]
-    assert labels[:3] == ["a", "b", "c"] and "validation" in labels
+    assert labels == ["a", "b", "c", "train", "validation"]
+    assert [sample.item for sample, _ in view.legend.items[:3]] == view.train_items[:3]
+
+    # On screen: a training point's centre has its class colour, a validation
+    # point's centre is white with its class colour around it.
+    image = screenshot(view, "classification_points")
+    pixels = np.array([pixel_of(view, view.plot_item, *point) for point in X], dtype=float)
+    checked = {True: 0, False: 0}
+    for row in isolated_rows(pixels, np.arange(len(X))):
+        col, r = (int(v) for v in pixels[row])
+        centre = image[r, col].astype(int)
+        near = image[r - 5:r + 6, col - 5:col + 6].reshape(-1, 3).astype(int)
+        class_rgb = np.array(PALETTE[y[row]])
+        if val[row]:
+            assert np.all(centre >= 235), (row, centre)
+            assert np.abs(near - class_rgb).sum(axis=1).min() < 60, row
+        else:
+            assert np.abs(centre - class_rgb).sum() < 30, (row, centre, class_rgb)
+        checked[bool(val[row])] += 1
+    assert checked[True] >= 3 and checked[False] >= 3, checked
+
+
+def test_classification_legend_hides_a_class_train_and_validation(qtbot):
+    view = show(qtbot, ClassificationView())
+    rng = np.random.default_rng(0)
+    X, y = two_blobs(rng)
+    view.set_data(X, y, ["a", "b"], rng.random(y.size) < 0.3)
+    view.train_items[0].setVisible(False)                 # what a legend click does
+    assert not view.validation_items[0].isVisible()
+    assert view.train_items[1].isVisible() and view.validation_items[1].isVisible()
+    view.train_items[0].setVisible(True)
+    assert view.validation_items[0].isVisible()
+
+
+def test_classification_set_data_again_replaces_every_point(qtbot):
+    view = show(qtbot, ClassificationView())
+    rng = np.random.default_rng(0)
+    X, y = spiral(40, 4, 0.1, rng)
+    view.set_data(X, y, list("abcd"), rng.random(y.size) < 0.5)
+    X2, y2 = two_blobs(rng, 30)
+    view.set_data(X2, y2, ["a", "b"])                    # fewer classes, no validation
+    assert [len(item.data) for item in view.train_items[:4]] == [30, 30, 0, 0]
+    assert all(len(item.data) == 0 for item in view.validation_items)
+    np.testing.assert_array_equal(np.column_stack(view.train_items[1].getData()), X2[y2 == 1])
+    assert [label.text for _, label in view.legend.items] == ["a", "b"]
 
 
 def test_classification_grid_frames_data_with_padding(qtbot):
@@ -303,6 +364,169 @@ def test_classification_rejects_bad_input(qtbot):
         view.set_surface(np.zeros((10, 2)), np.array([0, 1]))
     with pytest.raises(ValueError, match="mask"):
         view.set_misclassified(np.array([True]))
+
+
+def test_uniform_scatter_item_matches_pyqtgraph_scatter(qtbot):
+    """The fast scatter item holds and draws exactly what pyqtgraph's own
+    holds and draws, and falls back to it for per-point styles."""
+    rng = np.random.default_rng(0)
+    pos = rng.normal(size=(400, 2))
+    style = dict(symbol="o", size=9, brush=pg.mkBrush(PALETTE[2]), pen=pg.mkPen("w", width=1),
+                 antialias=True)
+    widgets, images = [], []
+    for cls in (UniformScatterItem, pg.ScatterPlotItem):
+        widget = show(qtbot, pg.PlotWidget(background="w"), 400, 400)
+        item = cls(**style)
+        item.setData(pos=pos)
+        widget.addItem(item)
+        widget.getPlotItem().vb.setRange(xRange=(-3, 3), yRange=(-3, 3), padding=0)
+        widgets.append((widget, item))
+        images.append(grab(widget))
+    (_, fast), (_, stock) = widgets
+    for field in ("x", "y", "size", "visible", "symbol", "pen", "brush", "data", "sourceRect"):
+        np.testing.assert_array_equal(fast.data[field], stock.data[field], err_msg=field)
+    assert fast.dataBounds(0) == stock.dataBounds(0) and fast.pixelPadding() == stock.pixelPadding()
+    np.testing.assert_array_equal(images[0], images[1])
+    # Per-point styles (not what the views do) take pyqtgraph's own path.
+    brushes = [pg.mkBrush(PALETTE[i % 2]) for i in range(len(pos))]
+    for _, item in widgets:
+        item.setData(pos=pos, brush=brushes)
+    assert fast.data["brush"][1].color().getRgb()[:3] == PALETTE[1]
+    np.testing.assert_array_equal(grab(widgets[0][0]), grab(widgets[1][0]))
+    fast.setData(x=pos[:5, 0], y=pos[:5, 1])
+    fast.setData(pos=np.empty((0, 2)))
+    assert len(fast.data) == 0
+
+
+# -- frame lock (Draw mode) -----------------------------------------------------------
+
+
+def view_range(view):
+    (x0, x1), (y0, y1) = view.plot_item.vb.viewRange()
+    return (x0, x1), (y0, y1)
+
+
+def near_and_beyond_the_edge(view):
+    """Two points: one just inside the visible range's top-right corner, one
+    beyond its bottom-right corner."""
+    (x0, x1), (y0, y1) = view_range(view)
+    return np.array([[x1 - 0.01 * (x1 - x0), y1 - 0.01 * (y1 - y0)],
+                     [x1 + 0.3 * (x1 - x0), y0 - 0.3 * (y1 - y0)]])
+
+
+def test_classification_locked_frame_stays_put_and_unlock_reframes(qtbot):
+    view = show(qtbot, ClassificationView())
+    rng = np.random.default_rng(0)
+    X, y = two_blobs(rng, 20)
+    view.set_data(X, y, ["a", "b"])
+    grid, shown = view.grid_spec(), view_range(view)
+    edge = near_and_beyond_the_edge(view)
+    X_more, y_more = np.vstack([X, edge]), np.append(y, [0, 1])
+    # Unlocked: the view re-frames around the grown data.
+    view.set_data(X_more, y_more, ["a", "b"])
+    assert view.grid_spec() != grid and view_range(view) != shown
+    view.set_data(X, y, ["a", "b"])
+    assert view.grid_spec() == grid and view_range(view) == shown
+
+    view.set_frame_locked(True)
+    assert view.frame_locked()
+    assert view.grid_spec() == grid                    # a framed view: locking changes nothing
+    view.set_data(X_more, y_more, ["a", "b"], np.arange(42) % 3 == 0)
+    assert view.grid_spec() == grid and view_range(view) == shown
+    assert len(view.train_items[0].data) + len(view.validation_items[0].data) == 21
+
+    with qtbot.waitSignal(view.frame_changed, timeout=1000):
+        view.set_frame_locked(False)
+    framed = view.grid_spec()
+    assert framed.x_range[1] > edge[1, 0] and framed.y_range[0] < edge[1, 1]
+    np.testing.assert_allclose(view_range(view), (framed.x_range, framed.y_range))
+    assert not view.frame_locked()
+
+
+def test_classification_locked_surface_covers_the_whole_visible_range(qtbot, screenshot):
+    view = show(qtbot, ClassificationView())
+    rng = np.random.default_rng(1)
+    X, y = two_blobs(rng, 30)
+    view.set_data(X, y, ["a", "b"])
+    # The person zoomed out before drawing: the view shows far more than the data.
+    view.plot_item.vb.setRange(xRange=(-5.0, 5.0), yRange=(-4.0, 4.0), padding=0)
+    with qtbot.waitSignal(view.frame_changed, timeout=1000):
+        view.set_frame_locked(True)
+    grid = view.grid_spec()
+    assert grid.x_range == (-5.0, 5.0) and grid.y_range == (-4.0, 4.0)
+    assert grid.nx >= 200 and grid.ny >= 200
+    view.set_data(np.vstack([X, [[4.8, 3.8]]]), np.append(y, 1), ["a", "b"])
+    assert view.grid_spec() == grid and view_range(view) == ((-5.0, 5.0), (-4.0, 4.0))
+
+    # A model sure of class 0 everywhere tints every visible pixel.
+    view.set_surface(np.tile([1.0, 0.0], (grid.nx * grid.ny, 1)), np.array([0, 1]))
+    rect = view.surface_item.mapRectToParent(view.surface_item.boundingRect())
+    assert rect.left() < -5.0 and rect.right() > 5.0 and rect.top() < -4.0 and rect.bottom() > 4.0
+    image = screenshot(view, "classification_locked_zoomed_out")
+    tinted = surface_rgb(np.array([[1.0, 0.0]]), np.array([0, 1]))[0].astype(int)
+    for x in (-4.97, 0.0, 4.97):
+        for y_ in (-3.97, 3.97):
+            np.testing.assert_allclose(color_at(image, view, view.plot_item, x, y_), tinted,
+                                       atol=3, err_msg=f"({x}, {y_}) not covered")
+
+    # Panning while locked: the grid follows what is visible.
+    with qtbot.waitSignal(view.frame_changed, timeout=1000):
+        view.plot_item.vb.setRange(xRange=(-2.0, 8.0), yRange=(-4.0, 4.0), padding=0)
+    assert view.grid_spec().x_range == (-2.0, 8.0)
+
+
+def test_regression_1d_locked_frame_keeps_curve_x_and_range(qtbot):
+    view = show(qtbot, Regression1DView())
+    x = np.linspace(-1, 1, 30)
+    view.set_data(x, x ** 2)
+    curve_x, shown = view.curve_x(), view_range(view)
+    view.set_frame_locked(True)
+    np.testing.assert_array_equal(view.curve_x(), curve_x)
+    edge = near_and_beyond_the_edge(view)
+    view.set_data(np.append(x, edge[:, 0]), np.append(x ** 2, edge[:, 1]))
+    np.testing.assert_array_equal(view.curve_x(), curve_x)
+    assert view_range(view) == shown and len(view.points_item.data) == 32
+    # Zoomed out while locked: the curve spans what is visible.
+    with qtbot.waitSignal(view.frame_changed, timeout=1000):
+        view.plot_item.vb.setRange(xRange=(-4.0, 4.0), yRange=(-1.0, 5.0), padding=0)
+    assert view.curve_x()[0] == -4.0 and view.curve_x()[-1] == 4.0
+    view.set_frame_locked(False)
+    framed = view.curve_x()
+    assert framed[-1] > edge[1, 0] and view_range(view)[0] == pytest.approx((framed[0], framed[-1]))
+
+
+def test_regression_heatmap_locked_frame_keeps_the_grid(qtbot):
+    view = show(qtbot, RegressionHeatmapView())
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (50, 2))
+    view.set_data(X, X[:, 0])
+    view.plot_item.vb.setRange(xRange=(-3.0, 3.0), yRange=(-2.0, 2.0), padding=0)
+    view.set_frame_locked(True)
+    grid = view.grid_spec()
+    assert grid.x_range == (-3.0, 3.0) and grid.y_range == (-2.0, 2.0)
+    edge = near_and_beyond_the_edge(view)
+    view.set_data(np.vstack([X, edge]), np.append(X[:, 0], edge[:, 0]))
+    assert view.grid_spec() == grid and view_range(view) == ((-3.0, 3.0), (-2.0, 2.0))
+    view.set_surface(grid.points()[:, 0])
+    rect = view.image_item.mapRectToParent(view.image_item.boundingRect())
+    assert rect.left() < -3.0 and rect.right() > 3.0 and rect.top() < -2.0 and rect.bottom() > 2.0
+    view.set_frame_locked(False)
+    assert view.grid_spec().x_range[1] > edge[1, 0]
+
+
+def test_views_without_a_frame_accept_the_lock(qtbot):
+    """Views that do not frame a grid take the lock as a no-op, so Draw mode
+    may lock whatever view is shown."""
+    series = show(qtbot, TimeSeriesView())
+    series.set_frame_locked(True)
+    assert series.frame_locked()
+    series.set_data(np.arange(10.0), np.arange(10.0))
+    assert view_range(series)[0][1] > 9.0                 # still frames its data
+    for view in (PredictedActualView(), ConfusionView()):
+        qtbot.addWidget(view)
+        view.set_frame_locked(True)
+        view.set_frame_locked(False)
+        assert not view.frame_locked()
 
 
 # -- regression --------------------------------------------------------------------

@@ -24,9 +24,8 @@ What a point is on screen depends on the dataset:
 
 Frame. The views frame themselves around their data on every ``set_data``;
 a canvas that re-framed under each new point would slide away under the
-cursor, so after each announced edit the controller puts the range back to
-the frame being drawn in, and on :meth:`DrawController.detach` gives the view
-the frame it last chose for itself.
+cursor, so whoever attaches the controller locks the view's frame while
+drawing (``set_frame_locked``; see :mod:`gui.draw.mode`).
 
 The controller never touches the view's items: it reports every edit with
 :attr:`DrawController.dataset_edited` (throttled during a stroke) and whoever
@@ -200,9 +199,6 @@ class DrawController(QObject):
         self._viewport = None
         self._saved_mouse_enabled: list[bool] | None = None
         self._saved_auto_range: list | None = None
-        # The range the view set for itself on the last edit while the
-        # controller kept the drawing frame (see _flush_edit), or None.
-        self._view_frame: list | None = None
         self._cursor_item: QGraphicsEllipseItem | None = None
         self._band_item: QGraphicsRectItem | None = None
         self._rings_item: pg.ScatterPlotItem | None = None
@@ -341,7 +337,6 @@ class DrawController(QObject):
         if scene is None or not scene.views():
             raise ValueError("plot_item must be shown in a pyqtgraph GraphicsView (PlotWidget)")
         self._plot_item = plot_item
-        self._view_frame = None
         view_box = plot_item.getViewBox()
         self._saved_mouse_enabled = view_box.mouseEnabled()
         self._saved_auto_range = list(view_box.state["autoRange"])
@@ -392,11 +387,6 @@ class DrawController(QObject):
         self._viewport = None
         if self._saved_mouse_enabled is not None:
             view_box.setMouseEnabled(*self._saved_mouse_enabled)
-        if self._view_frame is not None:
-            # The frame the view chose for the data last time it was asked.
-            (x0, x1), (y0, y1) = self._view_frame
-            view_box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-            self._view_frame = None
         if self._saved_auto_range is not None:
             for axis, enabled in enumerate(self._saved_auto_range):
                 if enabled is not False:
@@ -823,22 +813,11 @@ class DrawController(QObject):
         self._announced = self.dataset
         if self._preview_item is not None:
             self._preview_item.clear()  # the view is about to show these points
-        # The views frame themselves around their data on every set_data; a
-        # drawing canvas must not slide away under the cursor, so the frame
-        # the person is drawing in is put back after the edit was shown.
-        plot_item = self._plot_item
-        frame = plot_item.getViewBox().viewRange() if plot_item is not None else None
         started = QElapsedTimer()
         started.start()
         self.dataset_edited.emit(self.dataset)
         # What showing an edit costs (moving average), for the stroke throttle.
         self._emit_cost_ms = 0.7 * self._emit_cost_ms + 0.3 * started.elapsed()
-        if plot_item is not None and plot_item is self._plot_item:
-            view_box = plot_item.getViewBox()
-            wanted = view_box.viewRange()
-            if wanted != frame:
-                self._view_frame = wanted  # given back on detach
-                view_box.setRange(xRange=frame[0], yRange=frame[1], padding=0)
 
     def _after_history_jump(self, old: Dataset) -> None:
         new = self.dataset

@@ -62,6 +62,7 @@ class DrawMode(QObject):
         self.window = window
         self.controller = DrawController(Editor(window.dataset), parent=self)
         self._pushing = False  # inside our own window.set_dataset call
+        self._locked_view = None  # the view whose frame is held while drawing
 
         self.action = QAction(icons.pencil_icon(), "Draw", self)
         self.action.setCheckable(True)
@@ -132,6 +133,7 @@ class DrawMode(QObject):
             self._sync_view()
         else:
             self.controller.detach()
+            self._lock_frame(None)
         self.active_changed.emit(on)
 
     def _update_dock(self) -> None:
@@ -151,8 +153,23 @@ class DrawMode(QObject):
         self.toolbar.set_message(reason or "")
         if reason is not None:
             self.controller.detach()
+            self._lock_frame(None)
         else:
             self.controller.attach(plot_item)
+            self._lock_frame(self.window.current_data_view())
+
+    def _lock_frame(self, view) -> None:
+        """Keep ``view``'s frame fixed while drawing on it (a canvas that
+        re-framed around each new point would slide away under the cursor,
+        and the decision surface then covers the whole visible canvas);
+        give the previously locked view its own framing back."""
+        if view is self._locked_view:
+            return
+        if self._locked_view is not None:
+            self._locked_view.set_frame_locked(False)
+        self._locked_view = view if hasattr(view, "set_frame_locked") else None
+        if self._locked_view is not None:
+            self._locked_view.set_frame_locked(True)
 
     # ---------------------------------------------------------------- wiring
     def _on_dataset_edited(self, dataset) -> None:

@@ -125,6 +125,7 @@ class Canvas:
         qtbot.waitExposed(self.view)
         self.show(dataset)
         self.controller = DrawController(Editor(dataset), self.view.plot_item, random_state=0)
+        self.view.set_frame_locked(True)  # as DrawMode does while drawing
         self.edits: list[Dataset] = []
         self.controller.dataset_edited.connect(self._on_edited)
         self.plot_item = self.view.plot_item
@@ -429,8 +430,10 @@ def test_view_keeps_its_frame_while_drawing_near_the_edge(canvas):
     click(plot, 1.4, 1.4)  # would re-frame the view around the data
     assert plot.getViewBox().viewRange() == view_range
     assert np.allclose(canvas.dataset.X[1], [1.4, 1.4], atol=pixel_size(plot).max() * 1.5)
-    # Leaving gives the view the frame it chose for the data (its surface grid).
+    # Leaving (DrawMode unlocks the frame) gives the view the frame it chooses
+    # for the data (its surface grid).
     controller.detach()
+    canvas.view.set_frame_locked(False)
     grid = canvas.view.grid_spec()
     (x0, x1), (y0, y1) = plot.getViewBox().viewRange()
     assert np.allclose([x0, x1, y0, y1], [*grid.x_range, *grid.y_range])

@@ -1,0 +1,188 @@
+"""Throughput of the real application window (Qt offscreen platform).
+
+Workload W2: 3-class spiral, N=3000, network 2-32-32-3 with ReLU, mini-batches
+of 64, Adam, trained at full speed for a fixed time. Prints, from one run:
+
+- frames drawn per second (reports the window turned into pictures);
+- epochs per second in the window, and the same workload's epochs per second
+  without any window (a bare ``Trainer.step()`` loop, same process);
+- the worst gap between ticks of a 1 ms GUI-thread timer: how long the GUI
+  thread was ever kept from answering (what a person feels as a freeze);
+- frames per second with 100,000 points on screen: once with the W2 network
+  (each frame waits for an epoch over 100k rows, so this is bound by training),
+  and once with logistic regression in full batch on 100k points, where epochs
+  are cheap and the figure measures drawing.
+
+Targets (issue 4): >= 30 frames/s, in-window training >= 80% of headless,
+worst GUI gap < 50 ms.
+
+Usage::
+
+    python benchmarks/bench_app.py              # 8 s per measurement
+    python benchmarks/bench_app.py --seconds 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import datasets  # noqa: E402
+from algorithms import LogisticRegression, NeuralNetwork, Trainer  # noqa: E402
+
+WARMUP_SECONDS = 1.5
+
+
+def w2_dataset(n_samples: int = 3000):
+    return datasets.make("spiral", n_samples=n_samples, n_classes=3, noise=0.1, random_state=0)
+
+
+def w2_model():
+    return NeuralNetwork(
+        hidden_layers=(32, 32),
+        activation="relu",
+        batch_size=64,
+        optimizer="adam",
+        task="classification",
+        learning_rate=0.01,
+        max_epochs=1_000_000,
+        random_state=0,
+    )
+
+
+def headless_epochs_per_second(dataset, model, seconds: float) -> float:
+    """The same training loop the worker runs, with no window and no thread."""
+    trainer = Trainer(model, dataset.X, dataset.y)
+    deadline = time.perf_counter() + WARMUP_SECONDS / 3
+    while time.perf_counter() < deadline:
+        trainer.step()
+    start_epoch, start = trainer.epoch, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        trainer.step()
+    return (trainer.epoch - start_epoch) / (time.perf_counter() - start)
+
+
+class WindowRun:
+    """Opens the main window on ``dataset``/``model``, presses Play at full
+    speed and measures frames, epochs and GUI-thread gaps."""
+
+    def __init__(self, app, dataset, model) -> None:
+        from PySide6.QtCore import QObject, Qt, QTimer, Slot
+
+        from gui.main_window import MainWindow
+
+        class Probe(QObject):
+            def __init__(probe) -> None:
+                super().__init__()
+                probe.frames = 0
+                probe.epoch = 0
+                probe.measuring = False
+                probe.last_tick = time.perf_counter()
+                probe.worst_gap = 0.0
+
+            @Slot(int, float)
+            def on_frame(probe, epoch: int, _loss: float) -> None:
+                probe.epoch = epoch
+                if probe.measuring:
+                    probe.frames += 1
+
+            @Slot()
+            def on_tick(probe) -> None:
+                now = time.perf_counter()
+                if probe.measuring:
+                    probe.worst_gap = max(probe.worst_gap, now - probe.last_tick)
+                probe.last_tick = now
+
+        self.app = app
+        self.window = MainWindow(dataset, model)
+        self.window.resize(1440, 880)
+        self.window.show()
+        self.probe = Probe()
+        self.window.frame_drawn.connect(self.probe.on_frame)
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self.probe.on_tick)
+
+    def run(self, seconds: float) -> dict:
+        window, probe = self.window, self.probe
+        try:
+            window.toolbar.set_speed(None)
+            window.play()
+            self.timer.start()
+            self._spin(WARMUP_SECONDS)
+            probe.measuring, probe.frames, probe.worst_gap = True, 0, 0.0
+            probe.last_tick = time.perf_counter()
+            start_epoch, start = probe.epoch, time.perf_counter()
+            self._spin(seconds)
+            elapsed = time.perf_counter() - start
+            probe.measuring = False
+            worker = window.controller._worker  # its smoothed costs, read after the run
+            return {
+                "frames_per_second": probe.frames / elapsed,
+                "epochs_per_second": (probe.epoch - start_epoch) / elapsed,
+                "worst_gap_ms": probe.worst_gap * 1000,
+                "gui_ms_per_frame": worker._gui_cost * 1000,
+                "output_ms_per_frame": worker._output_cost * 1000,
+            }
+        finally:
+            self.timer.stop()
+            window.close()  # stops and waits for the training thread
+
+    def _spin(self, seconds: float) -> None:
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each measurement (default 8)")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    from gui import worker as worker_module
+    from gui.app import limit_blas_threads
+
+    limit_blas_threads(1)  # as the app does (headless and window alike)
+    app = QApplication.instance() or QApplication([])
+    dataset = w2_dataset()
+    print(f"W2: spiral, 3 classes, N={dataset.n_samples}, 2-32-32-3 relu, batch 64, adam; "
+          f"{args.seconds:g} s per measurement, {os.cpu_count()} CPUs")
+
+    headless = headless_epochs_per_second(dataset, w2_model(), args.seconds)
+    windowed = WindowRun(app, dataset, w2_model()).run(args.seconds)
+    share = windowed["epochs_per_second"] / headless
+    print(f"frames drawn per second      {windowed['frames_per_second']:8.1f}   (target >= 30)")
+    print(f"epochs/s in the window       {windowed['epochs_per_second']:8.1f}")
+    print(f"epochs/s headless            {headless:8.1f}")
+    print(f"window / headless            {share:8.0%}   (target >= 80%)")
+    print(f"worst GUI timer gap          {windowed['worst_gap_ms']:8.1f} ms (target < 50 ms)")
+    print(f"cost of a frame: GUI thread {windowed['gui_ms_per_frame']:.1f} ms CPU, "
+          f"worker predictions {windowed['output_ms_per_frame']:.1f} ms "
+          f"(budgets: {worker_module.GUI_BUDGET:.0%} of a core, {worker_module.OUTPUT_BUDGET:.0%} of the worker)")
+
+    big = w2_dataset(100_000)
+    big_w2 = WindowRun(app, big, w2_model()).run(args.seconds)
+    print(f"100,000 points, W2 network:  {big_w2['frames_per_second']:6.1f} frames/s, "
+          f"{big_w2['epochs_per_second']:.1f} epochs/s, worst gap {big_w2['worst_gap_ms']:.1f} ms "
+          f"(a frame needs an epoch over 100k rows)")
+    moons = datasets.make("moons", n_samples=100_000, noise=0.1, random_state=0)
+    logistic = LogisticRegression(max_epochs=1_000_000, random_state=0)
+    big_lr = WindowRun(app, moons, logistic).run(args.seconds)
+    print(f"100,000 points, logistic:    {big_lr['frames_per_second']:6.1f} frames/s, "
+          f"{big_lr['epochs_per_second']:.1f} epochs/s, worst gap {big_lr['worst_gap_ms']:.1f} ms (target 30 frames/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""``python main.py``: build the run from the command-line options and open
+the main window."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import re
+import sys
+
+#: symbol names of OpenBLAS's thread setter: plain builds, NumPy's wheels
+_OPENBLAS_SETTERS = ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads")
+
+
+def limit_blas_threads(n_threads: int = 1) -> bool:
+    """Make the OpenBLAS that NumPy loaded use ``n_threads`` threads.
+
+    Why: the app already keeps two threads busy (the GUI and the training
+    worker). OpenBLAS's own pool, as big as the machine, then fights them for
+    the cores: predicting on a 200x200 grid took 40 ms with two BLAS threads
+    and 17 ms with one on a loaded 2-core machine. The environment variable
+    OPENBLAS_NUM_THREADS comes too late (NumPy is loaded by then), so this
+    calls OpenBLAS's setter. Returns whether one was found (Linux; elsewhere
+    nothing changes).
+    """
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted(set(re.findall(r"(/\S*openblas\S*\.so\S*)", maps.read())))
+    except OSError:
+        return False
+    for path in paths:
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in _OPENBLAS_SETTERS:
+            setter = getattr(library, name, None)
+            if setter is not None:
+                setter(int(n_threads))
+                return True
+    return False
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the window on the dataset and model ``args`` ask for; return the
+    exit code (2 with a one-line reason when the options are invalid)."""
+    from gui.options import build_run
+
+    try:
+        dataset, model, transform = build_run(args)
+    except (ValueError, OSError) as exc:
+        print(f"main.py: error: {exc}", file=sys.stderr)
+        return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+
+    limit_blas_threads(1)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("ML from scratch")
+    app.setStyle("Fusion")
+    window = MainWindow(dataset, model, transform)
+    # Draw mode and GIF recording plug into the window's public hooks.
+    from gui.draw import install_draw_mode
+    from gui.gif.recorder import install_recorder
+
+    window.draw_mode = install_draw_mode(window)
+    window.recorder = install_recorder(window)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()

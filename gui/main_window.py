@@ -1,0 +1,517 @@
+"""The main window: panels on the left, the data view in the centre, the
+loss curves (and, for many features, a confusion matrix or predicted-vs-actual
+plot) on the right, the training toolbar on top.
+
+The window wires the parts together and is the only place that talks to the
+training controller. Panels announce changes with signals and never reach
+into each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+import datasets
+from gui import views
+from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
+from gui.presenter import DataPresenter
+from gui.worker import CANNOT_TRAIN, Report, TrainingController
+
+VIEW_TITLES = {
+    "classification": "Decision surface",
+    "curve": "Fitted curve",
+    "heatmap": "Prediction surface",
+    "surface3d": "Prediction surface (3D)",
+    "time_series": "One-step-ahead prediction",
+}
+PANEL_WIDTH = 360
+STATUS_TIMEOUT_MS = 8000
+
+
+def default_run():
+    """``(dataset, model, transform)`` of ``python main.py`` without options."""
+    from gui.options import add_run_arguments, build_run
+
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    return build_run(parser.parse_args([]))
+
+
+class Banner(QFrame):
+    """A dismissable message above the data view, for what stopped training."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Hide this message.")
+        close.clicked.connect(self.hide)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        colours = {
+            "error": ("#fdecea", "#b3261e", "#f2b8b5"),
+            "info": ("#e8f0fe", "#174ea6", "#aecbfa"),
+        }[kind]
+        self.setStyleSheet(
+            f"#banner {{ background: {colours[0]}; border: 1px solid {colours[2]}; border-radius: 4px; }}"
+            f"#banner QLabel {{ color: {colours[1]}; }}"
+        )
+        self.label.setText(text)
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+
+class MainWindow(QMainWindow):
+    """The application window. See the module docstring for the layout.
+
+    Hooks for draw mode and GIF recording: ``toolbar``, ``controller``,
+    ``data_view_container``, ``current_data_view()``, ``loss_view``,
+    ``dataset``, ``set_dataset(ds, keep_model=...)`` and the signals below.
+    """
+
+    frame_drawn = Signal(int, float)  # after the views drew a report: epoch, loss
+    dataset_changed = Signal(object)  # the new Dataset
+    training_reset = Signal()  # the model was re-initialised (epoch back to 0)
+    training_stopped = Signal(str)  # "max_epochs", "early_stopping", "diverged", "error", "paused"
+
+    def __init__(self, dataset=None, model=None, transform=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("ML from scratch — watch it learn")
+        self._dataset = None
+        self._generation = 0
+        self._epoch = 0
+        self._last_loss = math.nan
+        self._closed = False
+        self._view_seq = 0  # the last command that changed what the views need
+
+        self.controller = TrainingController(self)
+        try:
+            self._build(dataset, model, transform)
+        except BaseException:
+            self.controller.stop()  # never leave the thread running behind a failed window
+            raise
+
+    def _build(self, dataset, model, transform) -> None:
+        self.controller.report_received.connect(self._on_report_received)
+        self.presenter = DataPresenter(self)
+
+        self.toolbar = TrainingToolbar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.dataset_panel = DatasetPanel()
+        self.model_panel = ModelPanel()
+        self.loss_view = views.LossView()
+        self._build_layout()
+        self._connect()
+
+        if dataset is None:
+            dataset, model, transform = default_run()
+        self._show_source(dataset)
+        n_classes = dataset.n_classes if dataset.task == "classification" else None
+        self.model_panel.set_task(dataset.task, n_classes, dataset.n_features)
+        if model is not None:
+            self.model_panel.set_model(model, transform)
+        self.controller.set_speed(self.toolbar.speed())
+        self._apply_dataset(dataset, keep_model=False)
+        self.resize(1440, 880)
+
+    # --- layout ---------------------------------------------------------------
+    def _build_layout(self) -> None:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 6, 8, 6)
+        left_layout.setSpacing(6)
+        data_box = QGroupBox("Data")
+        QVBoxLayout(data_box).addWidget(self.dataset_panel)
+        model_box = QGroupBox("Model")
+        QVBoxLayout(model_box).addWidget(self.model_panel)
+        left_layout.addWidget(data_box)
+        left_layout.addWidget(model_box)
+        left_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Wide enough for the widest row of the panels plus the scroll bar:
+        # nothing may be cut off on the right.
+        needed = left.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
+        scroll.setMinimumWidth(max(PANEL_WIDTH, needed))
+        scroll.setMaximumWidth(max(PANEL_WIDTH, needed) + 80)
+        self.panel_scroll = scroll
+
+        # centre: the data view, with a banner and a note above it
+        self.data_view_container = QWidget()
+        centre = QVBoxLayout(self.data_view_container)
+        centre.setContentsMargins(4, 8, 4, 4)
+        centre.setSpacing(6)
+        self.view_title = QLabel()
+        font = self.view_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.view_title.setFont(font)
+        self.banner = Banner()
+        self.view_note = QLabel()
+        self.view_note.setWordWrap(True)
+        self.view_note.setStyleSheet("color: #8a5a00;")
+        self.view_note.hide()
+        centre.addWidget(self.view_title)
+        centre.addWidget(self.banner)
+        centre.addWidget(self.view_note)
+        centre.addWidget(self.presenter.widget, 1)
+
+        # right: loss curves, and the many-features view under them
+        right = QSplitter(Qt.Orientation.Vertical)
+        loss_box = QWidget()
+        loss_layout = QVBoxLayout(loss_box)
+        loss_layout.setContentsMargins(4, 8, 8, 4)
+        loss_title = QLabel("Loss and score per epoch")
+        loss_title.setFont(font)
+        loss_layout.addWidget(loss_title)
+        loss_layout.addWidget(self.loss_view, 1)
+        right.addWidget(loss_box)
+        self.secondary_box = QWidget()
+        secondary_layout = QVBoxLayout(self.secondary_box)
+        secondary_layout.setContentsMargins(4, 4, 8, 4)
+        self.secondary_title = QLabel()
+        self.secondary_title.setFont(font)
+        secondary_layout.addWidget(self.secondary_title)
+        self._secondary_layout = secondary_layout
+        self._secondary_widget = None
+        self.secondary_box.hide()
+        right.addWidget(self.secondary_box)
+        right.setMinimumWidth(340)
+        self.right_splitter = right
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.data_view_container)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([PANEL_WIDTH, 640, 440])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+
+        self.samples_label = QLabel()
+        self.samples_label.setToolTip("Rows the model trains on (training + validation).")
+        self.statusBar().addPermanentWidget(self.samples_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+    def _connect(self) -> None:
+        toolbar = self.toolbar
+        toolbar.play_action.triggered.connect(self._on_play_triggered)
+        toolbar.step_action.triggered.connect(self.step)
+        toolbar.reset_action.triggered.connect(self.reset)
+        toolbar.speed_changed.connect(self._on_speed_changed)
+        toolbar.misclassified_action.toggled.connect(self._on_misclassified_toggled)
+        toolbar.surface3d_action.toggled.connect(self._on_surface3d_toggled)
+        self.dataset_panel.dataset_chosen.connect(self._on_dataset_chosen)
+        self.dataset_panel.features_chosen.connect(self._on_features_chosen)
+        self.model_panel.model_changed.connect(self._on_model_changed)
+        self.model_panel.live_params_changed.connect(self._on_live_params_changed)
+        self.presenter.grid_changed.connect(self._on_grid_changed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1440, 880)
+
+    # --- hooks ------------------------------------------------------------------
+    @property
+    def dataset(self):
+        """The current Dataset."""
+        return self._dataset
+
+    @property
+    def epoch(self) -> int:
+        """Epochs completed, as last reported by the worker."""
+        return self._epoch
+
+    def current_data_view(self) -> QWidget:
+        """The data view now shown (ClassificationView, Regression1DView, ...)."""
+        return self.presenter.current_view()
+
+    def set_dataset(self, dataset, *, keep_model: bool = False) -> None:
+        """Show and train on ``dataset``.
+
+        keep_model=True (drawn points while training): the worker swaps the
+        rows in at its next epoch without resetting; it falls back to a reset,
+        and says so, when the model cannot take them (new features or classes).
+        """
+        reason = self._unshowable(dataset)
+        if reason is not None:
+            raise ValueError(reason)
+        self._show_source(dataset)
+        self._apply_dataset(dataset, keep_model=keep_model)
+        if not keep_model:
+            self._status("New data: the model starts again from epoch 0.")
+
+    @staticmethod
+    def _unshowable(dataset) -> str | None:
+        """Why the views cannot draw ``dataset``, or None."""
+        if dataset.task == "classification" and dataset.n_classes > len(views.PALETTE):
+            return (
+                f"{dataset.name or 'this dataset'} has {dataset.n_classes} classes; "
+                f"the app shows at most {len(views.PALETTE)}"
+            )
+        return None
+
+    def _show_source(self, dataset) -> None:
+        """Select the dataset's generator in the panel when it came from one."""
+        if dataset.name in datasets.GENERATORS:
+            self.dataset_panel.select_source("generator", dataset.name, emit=False)
+        elif dataset.name in datasets.BUILTINS:
+            self.dataset_panel.select_source("builtin", dataset.name, emit=False)
+
+    # --- training commands ----------------------------------------------------------
+    def play(self) -> None:
+        self.banner.hide()
+        self.controller.play()
+        self.toolbar.set_running(True)
+
+    def pause(self) -> None:
+        self.controller.pause()
+        self.toolbar.set_running(False)
+        self.training_stopped.emit("paused")
+
+    def toggle_play(self) -> None:
+        if self.controller.is_running:
+            self.pause()
+        else:
+            self.play()
+
+    def step(self) -> None:
+        """Train exactly one epoch (pausing first when playing)."""
+        if self.controller.is_running:
+            self.pause()
+        self.banner.hide()
+        self.controller.step()
+
+    def reset(self) -> None:
+        """New initial weights: the model's seed moves on by one."""
+        seed = self.model_panel.next_seed()
+        self._send_model()
+        self.banner.hide()
+        self._status("Model reset with new initial weights" + (f" (seed {seed})." if seed is not None else "."))
+
+    def _send_model(self) -> None:
+        self.controller.configure(model=self.model_panel.build_model(), transform=self.model_panel.build_transform())
+
+    def _apply_dataset(self, dataset, *, keep_model: bool) -> None:
+        previous = self._dataset
+        self._dataset = dataset
+        self.dataset_panel.set_current(dataset)
+        n_classes = dataset.n_classes if dataset.task == "classification" else None
+        model_changed = self.model_panel.set_task(dataset.task, n_classes, dataset.n_features)
+        same_shape = (
+            previous is not None
+            and previous.task == dataset.task
+            and previous.n_features == dataset.n_features
+            and previous.class_names == dataset.class_names
+        )
+        transform = self.model_panel.build_transform()
+        self.presenter.set_dataset(dataset, transform, self.dataset_panel.shown_features())
+        self._update_view_chrome()
+        fields = {
+            "X": dataset.X,
+            "y": dataset.y,
+            "keep_model": keep_model,
+            "grid": self.presenter.grid_points(),
+            "need_grid": True,
+            "need_samples": self.presenter.needs_sample_output(),
+        }
+        if not keep_model or model_changed or not same_shape:
+            fields["model"] = self.model_panel.build_model()
+            fields["transform"] = transform
+            fields["keep_model"] = False
+        self._view_seq = self.controller.configure(**fields)
+        self.samples_label.setText(f"{dataset.n_samples:,} rows")
+        self.dataset_changed.emit(dataset)
+
+    def _update_view_chrome(self) -> None:
+        """Titles, notes, toggles and the secondary view for what is shown."""
+        kind = self.presenter.kind
+        dataset = self._dataset
+        title = VIEW_TITLES.get(kind, "")
+        if dataset.name:
+            title += f" — {dataset.name}"
+        self.view_title.setText(title)
+        regression_2d = dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
+        self.toolbar.surface3d_action.setVisible(regression_2d)
+        self.toolbar.misclassified_action.setVisible(kind == "classification")
+        if regression_2d and self.toolbar.surface3d_action.isChecked() and not self.presenter.uses_3d:
+            self.view_note.setText(
+                "The 3D view needs OpenGL, which is not available here: showing the heatmap instead."
+            )
+            self.view_note.show()
+        else:
+            self.view_note.hide()
+
+        secondary = self.presenter.secondary_view()
+        if secondary is not self._secondary_widget:
+            if self._secondary_widget is not None:
+                self._secondary_layout.removeWidget(self._secondary_widget)
+                self._secondary_widget.hide()
+            if secondary is not None:
+                self._secondary_layout.addWidget(secondary, 1)
+                secondary.show()
+            self._secondary_widget = secondary
+        if secondary is not None:
+            self.secondary_title.setText(
+                "Confusion matrix (rows: true class)"
+                if dataset.task == "classification"
+                else "Predicted vs actual"
+            )
+        if secondary is not None and not self.secondary_box.isVisibleTo(self):
+            total = max(self.right_splitter.height(), 600)
+            self.right_splitter.setSizes([total * 11 // 20, total * 9 // 20])
+        self.secondary_box.setVisible(secondary is not None)
+
+    # --- slots: toolbar --------------------------------------------------------------
+    @Slot()
+    def _on_play_triggered(self) -> None:
+        self.toggle_play()
+
+    @Slot(object)
+    def _on_speed_changed(self, speed) -> None:
+        self.controller.set_speed(speed)
+
+    @Slot(bool)
+    def _on_misclassified_toggled(self, on: bool) -> None:
+        self.presenter.set_highlight_misclassified(on)
+        self._view_seq = self.controller.configure(need_samples=self.presenter.needs_sample_output())
+
+    @Slot(bool)
+    def _on_surface3d_toggled(self, on: bool) -> None:
+        self.presenter.set_3d(on)
+        self._update_view_chrome()
+        self._view_seq = self.controller.configure(grid=self.presenter.grid_points())
+
+    # --- slots: panels -------------------------------------------------------------------
+    @Slot(object)
+    def _on_dataset_chosen(self, dataset) -> None:
+        reason = self._unshowable(dataset)
+        if reason is not None:
+            self._show_source(self._dataset)  # the current data stays
+            self.dataset_panel.set_current(self._dataset)
+            QMessageBox.warning(self, "Cannot show this dataset", reason)
+            return
+        self._apply_dataset(dataset, keep_model=False)
+        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0.")
+
+    @Slot(int, int)
+    def _on_features_chosen(self, first: int, second: int) -> None:
+        self.presenter.set_dataset(self._dataset, self.model_panel.build_transform(), (first, second))
+        self._update_view_chrome()
+        self._view_seq = self.controller.configure(
+            grid=self.presenter.grid_points(), need_samples=self.presenter.needs_sample_output()
+        )
+
+    @Slot()
+    def _on_grid_changed(self) -> None:
+        self._view_seq = self.controller.configure(grid=self.presenter.grid_points())
+
+    @Slot(str)
+    def _on_model_changed(self, reason: str) -> None:
+        self._send_model()
+        self.banner.hide()
+        self._status(f"Model reset: {reason}.")
+
+    @Slot(dict)
+    def _on_live_params_changed(self, params: dict) -> None:
+        self.controller.set_live_params(params)
+        text = ", ".join(f"{name.replace('_', ' ')} = {value:g}" for name, value in params.items())
+        self._status(f"{text[:1].upper()}{text[1:]}: applied from the next epoch, training goes on.")
+
+    # --- reports -----------------------------------------------------------------------------
+    @Slot(object)
+    def _on_report_received(self, report: Report) -> None:
+        if self._closed:
+            return
+        if report.generation != self._generation:
+            self._generation = report.generation
+            self.loss_view.reset("accuracy" if self._dataset.task == "classification" else "R²")
+            self._last_loss = math.nan
+            self.training_reset.emit()
+        # Outputs made before the views' last change belong to the old grid
+        # or data: skip them (the next report brings matching ones).
+        current = report.command_seq >= self._view_seq
+        if current and report.val_mask is not None:
+            self.presenter.set_val_mask(report.val_mask)
+        if report.epochs.size:
+            self.loss_view.append(report.epochs, report.loss, report.val_loss, report.score, report.val_score)
+            self._last_loss = float(report.loss[-1])
+        if current:
+            self.presenter.apply(report.grid_output, report.sample_output, report.classes)
+        self._epoch = report.epoch
+        self.toolbar.set_epoch(report.epoch)
+        self.toolbar.set_rate(report.epochs_per_second)
+        if report.n_samples:
+            self._set_label(self.samples_label, f"{self._dataset.n_samples:,} rows · training on {report.n_samples:,}")
+        if report.stopped is not None:
+            self._on_training_stopped(report)
+        elif report.message:
+            self._status(report.message)
+        self.toolbar.set_running(self.controller.is_running)
+        self.frame_drawn.emit(report.epoch, self._last_loss)
+
+    def _on_training_stopped(self, report: Report) -> None:
+        message = report.message or f"Training stopped ({report.stopped})."
+        if report.stopped == "error" and message.startswith(CANNOT_TRAIN):
+            self.banner.show_message(message, kind="info")  # e.g. a canvas still being drawn
+        elif report.stopped in ("diverged", "error"):
+            self.banner.show_message(message + "  Change the settings and press Play to start again.")
+        elif report.stopped == "max_epochs":
+            message += "  Press Play to train further."
+        self._status(message)
+        if not self.controller.is_running:
+            self.training_stopped.emit(report.stopped)
+
+    @staticmethod
+    def _set_label(label: QLabel, text: str) -> None:
+        if label.text() != text:  # an unchanged label costs no repaint
+            label.setText(text)
+
+    def _status(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    # --- closing ----------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the training thread and wait for it (idempotent)."""
+        self._closed = True
+        self.controller.stop()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "default_run"]

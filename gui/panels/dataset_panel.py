@@ -1,0 +1,356 @@
+"""The dataset panel: a generator and its options (built from its
+``GeneratorSpec``), Regenerate, the bundled tables, CSV load/save, and for
+data with more than two features the two features the view shows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+import datasets
+from gui.panels.fields import FittingStack, FloatField, IntField
+from gui.panels.param_form import ParamForm
+
+#: largest number of generated points offered (the 100k-point benchmark fits)
+MAX_SAMPLES = 200_000
+TASK_TITLES = {"classification": "Classification", "regression": "Regression"}
+CUSTOM_LABEL = "Drawn or loaded data"
+
+
+def describe(dataset) -> str:
+    """One line about a dataset: "moons · 200 samples · 2 features · 2 classes"."""
+    def count(n: int, noun: str, plural: str) -> str:
+        return f"{n:,} {noun if n == 1 else plural}"
+
+    parts = [
+        dataset.name or "unnamed",
+        count(dataset.n_samples, "sample", "samples"),
+        count(dataset.n_features, "feature", "features"),
+    ]
+    if dataset.task == "classification":
+        parts.append(count(dataset.n_classes, "class", "classes"))
+    else:
+        parts.append("regression")
+    return " · ".join(parts)
+
+
+class GeneratorOptions(QWidget):
+    """Samples, noise, the generator's own options and the seed, for one
+    ``GeneratorSpec``."""
+
+    def __init__(self, spec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setVerticalSpacing(3)
+        self.samples = IntField(1, MAX_SAMPLES, spec.default_n_samples)
+        self.samples.spin.setSingleStep(50)
+        self.samples.setToolTip("Number of points to generate.")
+        self.samples.spin.setToolTip(self.samples.toolTip())
+        layout.addRow("Samples", self.samples)
+        self.noise = FloatField(0.0, spec.max_noise, spec.default_noise)
+        self.noise.setToolTip(f"How much the points scatter (0 … {spec.max_noise:g}).")
+        self.noise.spin.setToolTip(self.noise.toolTip())
+        layout.addRow("Noise", self.noise)
+        self.options = ParamForm(spec.options)
+        layout.addRow(self.options)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setKeyboardTracking(False)
+        self.seed.setToolTip("Random seed of the generator: the same seed gives the same points.")
+        layout.addRow("Seed", self.seed)
+
+    def values(self) -> dict:
+        return {
+            "n_samples": self.samples.value(),
+            "noise": self.noise.value(),
+            "random_state": self.seed.value(),
+            **self.options.values(),
+        }
+
+    def generate(self):
+        return datasets.make(self.spec.name, **self.values())
+
+
+class DatasetPanel(QWidget):
+    """Signals:
+
+    - ``dataset_chosen(Dataset)``: the person made or picked new data.
+    - ``features_chosen(int, int)``: the columns on the view's axes changed.
+    """
+
+    dataset_chosen = Signal(object)
+    features_chosen = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._dataset = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        top = QFormLayout()
+        top.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.source_combo = QComboBox()
+        self.source_combo.setToolTip("Generate a dataset, or pick one of the real tables shipped with the app.")
+        self.source_combo.setMaxVisibleItems(24)
+        self._fill_sources()
+        self.source_combo.currentIndexChanged.connect(self._on_source_chosen)
+        top.addRow("Dataset", self.source_combo)
+        layout.addLayout(top)
+
+        self.options_stack = FittingStack()
+        self._option_forms: dict[str, GeneratorOptions] = {}
+        self._no_options = QLabel("A real dataset, loaded as is.")
+        self._no_options.setWordWrap(True)
+        self.options_stack.addWidget(self._no_options)
+        self._custom_note = QLabel()
+        self._custom_note.setWordWrap(True)
+        self.options_stack.addWidget(self._custom_note)
+        layout.addWidget(self.options_stack)
+
+        buttons = QHBoxLayout()
+        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button.setToolTip("Draw new random points with the next seed.")
+        self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
+        self.load_button = QPushButton("Load CSV…")
+        self.load_button.setToolTip("Load a CSV file with a header row; the last column is the target.")
+        self.load_button.clicked.connect(self._on_load_clicked)
+        self.save_button = QPushButton("Save CSV…")
+        self.save_button.setToolTip("Save the current dataset (generated or drawn) as a CSV file.")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        for button in (self.regenerate_button, self.load_button, self.save_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+
+        self.features_row = QWidget()
+        features = QFormLayout(self.features_row)
+        features.setContentsMargins(0, 0, 0, 0)
+        self.x_combo = QComboBox()
+        self.x_combo.setToolTip("Feature on the horizontal axis. The others are held at their mean for the surface.")
+        self.y_combo = QComboBox()
+        self.y_combo.setToolTip("Feature on the vertical axis. The others are held at their mean for the surface.")
+        self.x_combo.currentIndexChanged.connect(self._on_feature_chosen)
+        self.y_combo.currentIndexChanged.connect(self._on_feature_chosen)
+        features.addRow("Horizontal", self.x_combo)
+        features.addRow("Vertical", self.y_combo)
+        self.features_row.setVisible(False)
+        layout.addWidget(self.features_row)
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b3261e;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color: palette(dark);")
+        layout.addWidget(self.summary)
+
+    # --- sources --------------------------------------------------------------------
+    def _fill_sources(self) -> None:
+        combo = self.source_combo
+        model: QStandardItemModel = combo.model()
+
+        def header(text: str) -> None:
+            combo.addItem(text, None)
+            item = model.item(combo.count() - 1)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+
+        # Shown (and selectable) only while the data came from elsewhere:
+        # drawn, loaded from a CSV file or given on the command line.
+        combo.addItem(CUSTOM_LABEL, "custom:")
+        combo.view().setRowHidden(0, True)
+        for task in ("classification", "regression"):
+            specs = [spec for spec in datasets.GENERATORS.values() if spec.task == task]
+            if specs:
+                header(TASK_TITLES[task])
+                for spec in specs:
+                    combo.addItem("   " + spec.label, f"generator:{spec.name}")
+        if datasets.BUILTINS:
+            header("Real data")
+            for name, label in datasets.BUILTINS.items():
+                combo.addItem("   " + label, f"builtin:{name}")
+
+    def source(self) -> tuple[str, str] | None:
+        """("generator" or "builtin", name) of the selected entry."""
+        data = self.source_combo.currentData()
+        return None if data is None else tuple(data.split(":", 1))
+
+    def select_source(self, kind: str, name: str, *, emit: bool = True) -> None:
+        index = self.source_combo.findData(f"{kind}:{name}")
+        if index < 0:
+            raise ValueError(f"no {kind} called {name!r}")
+        if not emit:
+            self.source_combo.blockSignals(True)
+        self.source_combo.setCurrentIndex(index)
+        if not emit:
+            self.source_combo.blockSignals(False)
+            self._show_options(kind, name)
+
+    def generator_options(self, name: str | None = None) -> GeneratorOptions:
+        if name is None:
+            source = self.source()
+            name = source[1] if source and source[0] == "generator" else None
+        if name is None:
+            raise ValueError("the current dataset is not generated")
+        if name not in self._option_forms:
+            form = GeneratorOptions(datasets.GENERATORS[name])
+            form.samples.changed.connect(self._on_option_changed)
+            form.noise.changed.connect(self._on_option_changed)
+            form.options.param_changed.connect(self._on_option_changed)
+            form.seed.valueChanged.connect(self._on_option_changed)
+            self._option_forms[name] = form
+            self.options_stack.addWidget(form)
+        return self._option_forms[name]
+
+    def _show_options(self, kind: str, name: str) -> None:
+        if kind == "generator":
+            self.options_stack.setCurrentWidget(self.generator_options(name))
+        elif kind == "custom":
+            self.options_stack.setCurrentWidget(self._custom_note)
+        else:
+            self.options_stack.setCurrentWidget(self._no_options)
+        self.regenerate_button.setEnabled(kind == "generator")
+
+    # --- making datasets --------------------------------------------------------------
+    def generate(self):
+        """The dataset the current generator and options make."""
+        return self.generator_options().generate()
+
+    def _choose(self, dataset) -> None:
+        self.error_label.hide()
+        self.set_current(dataset)
+        self.dataset_chosen.emit(dataset)
+
+    def _on_source_chosen(self, _index: int) -> None:
+        source = self.source()
+        if source is None or source[0] == "custom":
+            return
+        kind, name = source
+        self._show_options(kind, name)
+        try:
+            dataset = self.generate() if kind == "generator" else datasets.load_builtin(name)
+        except (ValueError, OSError) as exc:
+            self._show_inline_error(exc)
+            return
+        self._choose(dataset)
+
+    def _on_option_changed(self, *_args) -> None:
+        try:
+            dataset = self.generate()
+        except ValueError as exc:
+            self._show_inline_error(exc)
+            return
+        self._choose(dataset)
+
+    def _show_inline_error(self, exc: BaseException) -> None:
+        """Options that make no dataset: say why under the buttons, keep the
+        current data (no dialog: the person is still adjusting)."""
+        self.error_label.setText(f"Not generated: {exc}")
+        self.error_label.show()
+
+    def _on_regenerate_clicked(self) -> None:
+        source = self.source()
+        if source is None or source[0] != "generator":
+            return
+        seed = self.generator_options().seed
+        seed.setValue(seed.value() + 1)  # regenerates through _on_option_changed
+
+    def _on_load_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Load CSV", "", "CSV files (*.csv);;All files (*)")
+        if path:
+            self.load_csv(path)
+
+    def load_csv(self, path: str) -> bool:
+        """Load ``path``; on error show why and keep the current data."""
+        try:
+            dataset = datasets.load_csv(path)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            self._show_error("Cannot load this CSV file", exc)
+            return False
+        self._choose(dataset)
+        return True
+
+    def _on_save_clicked(self) -> None:
+        if self._dataset is None:
+            return
+        name = (self._dataset.name or "dataset") + ".csv"
+        path, _filter = QFileDialog.getSaveFileName(self, "Save CSV", name, "CSV files (*.csv)")
+        if not path:
+            return
+        try:
+            datasets.save_csv(self._dataset, path)
+        except (ValueError, OSError) as exc:
+            self._show_error("Cannot save the dataset", exc)
+
+    def _show_error(self, title: str, exc: BaseException) -> None:
+        QMessageBox.warning(self, title, str(exc))
+
+    # --- the current dataset ------------------------------------------------------------
+    @property
+    def dataset(self):
+        return self._dataset
+
+    def set_current(self, dataset) -> None:
+        """Show ``dataset`` (chosen here or elsewhere: drawn, the command line)."""
+        previous = self._dataset
+        self._dataset = dataset
+        self.summary.setText(describe(dataset))
+        source = self.source()
+        if source is None or source[0] == "custom" or source[1] != dataset.name:
+            # Not what the selected entry makes: say where it came from instead.
+            self._custom_note.setText(
+                f"“{dataset.name or 'unnamed'}”: drawn or loaded data. Pick a dataset above to generate one."
+            )
+            self.source_combo.blockSignals(True)
+            self.source_combo.setCurrentIndex(0)
+            self.source_combo.blockSignals(False)
+            self._show_options("custom", dataset.name)
+        same_features = previous is not None and previous.feature_names == dataset.feature_names
+        if not same_features:
+            self._fill_feature_combos(dataset)
+
+    def _fill_feature_combos(self, dataset) -> None:
+        for combo, default in ((self.x_combo, 0), (self.y_combo, 1)):
+            combo.blockSignals(True)
+            combo.clear()
+            for name in dataset.feature_names:
+                combo.addItem(name)
+            combo.setCurrentIndex(min(default, dataset.n_features - 1))
+            combo.blockSignals(False)
+        self.features_row.setVisible(dataset.n_features > 2)
+
+    def shown_features(self) -> tuple[int, int]:
+        return (max(self.x_combo.currentIndex(), 0), max(self.y_combo.currentIndex(), 0))
+
+    def set_shown_features(self, first: int, second: int) -> None:
+        """Choose the axes' features as the person would (emits features_chosen)."""
+        for combo, index in ((self.x_combo, first), (self.y_combo, second)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+        self._on_feature_chosen()
+
+    def _on_feature_chosen(self, *_args) -> None:
+        first, second = self.shown_features()
+        if first == second:
+            return  # the same feature twice draws nothing useful; wait for the other combo
+        self.features_chosen.emit(first, second)

@@ -1,0 +1,141 @@
+"""The training toolbar: Play/Pause, Step, Reset, the speed control, the
+epoch counter and the epochs-per-second readout, plus view toggles.
+
+The toolbar only holds the controls; the main window connects them. Other
+parts (draw mode, GIF recording) add their own actions to it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolBar, QWidget
+
+#: speed settings, slow motion to flat out: epochs per second, None = as fast as possible
+SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
+
+
+def speed_text(speed: float | None) -> str:
+    return "max" if speed is None else f"{speed:g} epochs/s"
+
+
+class TrainingToolbar(QToolBar):
+    """Signal ``speed_changed(object)``: epochs per second, or None for max."""
+
+    speed_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Training", parent)
+        self.setObjectName("training_toolbar")
+        self.setMovable(False)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        style = self.style()
+
+        self.play_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play", self)
+        self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.play_action.setToolTip("Start training (Space). Press again to pause.")
+        self.step_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step", self)
+        self.step_action.setShortcut(QKeySequence(Qt.Key.Key_Right))
+        self.step_action.setToolTip("Train exactly one epoch, then pause (Right arrow).")
+        self.reset_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset", self)
+        self.reset_action.setShortcut(QKeySequence(Qt.Key.Key_R))
+        self.reset_action.setToolTip("Start again from new initial weights: the model's seed moves on by one (R).")
+        for action in (self.play_action, self.step_action, self.reset_action):
+            self.addAction(action)
+        self.addSeparator()
+
+        speed_box = QWidget()
+        speed_layout = QHBoxLayout(speed_box)
+        speed_layout.setContentsMargins(6, 0, 6, 0)
+        speed_title = QLabel("Speed")
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setValue(len(SPEEDS) - 1)
+        self.speed_slider.setPageStep(1)
+        self.speed_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.speed_slider.setFixedWidth(130)
+        self.speed_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrows keep stepping epochs
+        tip = "Training speed: from slow motion (1 epoch per second) to as fast as the machine goes."
+        for widget in (speed_box, speed_title, self.speed_slider):
+            widget.setToolTip(tip)
+        self.speed_label = QLabel(speed_text(None))
+        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("1000 epochs/s") + 4)
+        self.speed_label.setToolTip(tip)
+        self.speed_slider.valueChanged.connect(self._on_speed_moved)
+        speed_layout.addWidget(speed_title)
+        speed_layout.addWidget(self.speed_slider)
+        speed_layout.addWidget(self.speed_label)
+        speed_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.addWidget(speed_box)
+        self.addSeparator()
+
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.epoch_label = QLabel()
+        self.epoch_label.setFont(mono)
+        self.epoch_label.setToolTip("Epochs completed: full passes over the training rows.")
+        # Fixed widths: a label that changes size every frame re-lays out the toolbar.
+        self.epoch_label.setFixedWidth(self.epoch_label.fontMetrics().horizontalAdvance("Epoch 10,000,000") + 8)
+        self.rate_label = QLabel()
+        self.rate_label.setFont(mono)
+        self.rate_label.setToolTip("Training speed right now, in epochs per second.")
+        self.rate_label.setFixedWidth(self.rate_label.fontMetrics().horizontalAdvance("100,000 epochs/s") + 8)
+        self.addWidget(self.epoch_label)
+        self.addWidget(self.rate_label)
+        self._running = False
+        self.set_epoch(0)
+        self.set_rate(0.0)
+
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
+
+        self.misclassified_action = QAction("Show mistakes", self)
+        self.misclassified_action.setCheckable(True)
+        self.misclassified_action.setToolTip("Ring the points the model currently gets wrong.")
+        self.surface3d_action = QAction("3D view", self)
+        self.surface3d_action.setCheckable(True)
+        self.surface3d_action.setToolTip("Show the regression surface in 3D (drag to rotate).")
+        for action in (self.misclassified_action, self.surface3d_action):
+            self.addAction(action)
+
+    # --- readouts -------------------------------------------------------------
+    def set_running(self, running: bool) -> None:
+        if running == self._running:
+            return  # called every frame: a new icon would repaint the toolbar
+        self._running = running
+        style = self.style()
+        if running:
+            self.play_action.setText("Pause")
+            self.play_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause))
+            self.play_action.setToolTip("Pause training (Space).")
+        else:
+            self.play_action.setText("Play")
+            self.play_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+            self.play_action.setToolTip("Start training (Space). Press again to pause.")
+
+    def set_epoch(self, epoch: int) -> None:
+        text = f"Epoch {epoch:,}"
+        if text != self.epoch_label.text():
+            self.epoch_label.setText(text)
+
+    def set_rate(self, epochs_per_second: float) -> None:
+        rate = f"{epochs_per_second:,.0f}" if epochs_per_second >= 10 else f"{epochs_per_second:.1f}"
+        text = f"{rate} epochs/s"
+        if text != self.rate_label.text():
+            self.rate_label.setText(text)
+
+    # --- speed ----------------------------------------------------------------------
+    def speed(self) -> float | None:
+        return SPEEDS[self.speed_slider.value()]
+
+    def set_speed(self, speed: float | None) -> None:
+        """Choose the setting nearest ``speed`` as the person would (emits)."""
+        if speed is None:
+            index = len(SPEEDS) - 1
+        else:
+            index = min(range(len(SPEEDS) - 1), key=lambda i: abs(SPEEDS[i] - speed))
+        self.speed_slider.setValue(index)
+
+    def _on_speed_moved(self, index: int) -> None:
+        self.speed_label.setText(speed_text(SPEEDS[index]))
+        self.speed_changed.emit(SPEEDS[index])

@@ -1,0 +1,52 @@
+"""Fixtures that build the real main window (offscreen) and ALWAYS stop its
+training thread at teardown: a QThread still running when Python destroys it
+aborts the whole pytest process."""
+
+from __future__ import annotations
+
+import pytest
+
+#: generous: the machine has 2 cores shared with other work
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Factory: ``make_window(dataset=None, model=None, transform=None)``
+    returns a shown MainWindow. Every window made is shut down (thread
+    stopped and waited for) at teardown, even when the test failed."""
+    from gui.main_window import MainWindow
+
+    windows = []
+
+    def make(dataset=None, model=None, transform=None, *, wait_first_frame=True):
+        window = MainWindow(dataset, model, transform)
+        windows.append(window)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        if wait_first_frame:
+            # the worker's first report (epoch 0, initial weights)
+            qtbot.waitUntil(lambda: window._generation > 0, timeout=TIMEOUT_MS)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+        assert not window.controller.is_thread_running()
+
+
+@pytest.fixture
+def small_spiral():
+    import datasets
+
+    return datasets.make("spiral", n_samples=300, noise=0.1, random_state=0)
+
+
+@pytest.fixture
+def window(make_window, small_spiral):
+    """The default window (network on a 2-class spiral, seed 0), on fewer
+    points so tests stay light on the shared cores."""
+    from algorithms import NeuralNetwork
+
+    return make_window(small_spiral, NeuralNetwork(random_state=0, max_epochs=100_000))

@@ -1,0 +1,308 @@
+"""The training worker on its own (no window): reports, throttling, commands
+at epoch boundaries, errors, and stopping the thread."""
+
+from __future__ import annotations
+
+import queue
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, QThread, Slot
+
+import datasets
+from algorithms import LogisticRegression, NeuralNetwork, Trainer
+from gui import worker as worker_module
+from gui.worker import Report, TrainingController, TrainingWorker
+
+from .conftest import TIMEOUT_MS
+
+
+class Collector(QObject):
+    """A GUI-thread receiver that keeps every report (a bound method of a
+    GUI-thread QObject, as the worker's signals require)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reports: list[Report] = []
+        self.params: list[dict] = []
+
+    @Slot(object)
+    def on_report(self, report: Report) -> None:
+        self.reports.append(report)
+
+    @Slot(object)
+    def on_params(self, params: dict) -> None:
+        self.params.append(params)
+
+    @property
+    def epoch(self) -> int:
+        return self.reports[-1].epoch if self.reports else 0
+
+    def all_epochs(self, generation: int | None = None) -> list[int]:
+        return [
+            int(e)
+            for r in self.reports
+            if generation is None or r.generation == generation
+            for e in r.epochs
+        ]
+
+
+@pytest.fixture
+def controller(qtbot):
+    made = []
+
+    def make():
+        ctl = TrainingController()
+        made.append(ctl)
+        collector = Collector()
+        ctl.report_received.connect(collector.on_report)
+        ctl.params_reported.connect(collector.on_params)
+        return ctl, collector
+
+    yield make
+    for ctl in made:
+        ctl.stop()
+        assert not ctl.is_thread_running()
+
+
+def moons(n=200):
+    return datasets.make("moons", n_samples=n, noise=0.1, random_state=0)
+
+
+def network(**params):
+    defaults = dict(hidden_layers=(8,), task="classification", random_state=0, max_epochs=100_000)
+    defaults.update(params)
+    return NeuralNetwork(**defaults)
+
+
+def configure(ctl, ds, model, grid=True):
+    grid_points = np.random.default_rng(0).uniform(-2, 2, size=(400, 2)) if grid else None
+    ctl.configure(model=model, transform=None, X=ds.X, y=ds.y, grid=grid_points, need_grid=True, need_samples=True)
+
+
+def query(qtbot, ctl, collector) -> dict:
+    count = len(collector.params)
+    ctl.query_params()
+    qtbot.waitUntil(lambda: len(collector.params) > count, timeout=TIMEOUT_MS)
+    return collector.params[-1]
+
+
+def test_first_report_shows_the_untrained_model(qtbot, controller):
+    ctl, collector = controller()
+    ds = moons()
+    configure(ctl, ds, network())
+    qtbot.waitUntil(lambda: bool(collector.reports), timeout=TIMEOUT_MS)
+    first = collector.reports[0]
+    assert first.epoch == 0 and first.epochs.size == 0
+    assert first.generation == 1
+    assert first.grid_output.shape == (400, 2)
+    assert first.sample_output.shape == (ds.n_samples, 2)
+    assert np.array_equal(first.classes, [0, 1])
+    assert first.val_mask.shape == (ds.n_samples,) and first.val_mask.dtype == bool
+    assert first.n_samples == ds.n_samples
+
+
+def test_reports_cover_every_epoch_exactly_once(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 300, timeout=TIMEOUT_MS)
+    ctl.pause()
+    epoch = query(qtbot, ctl, collector)["epoch"]
+    qtbot.waitUntil(lambda: collector.epoch == epoch, timeout=TIMEOUT_MS)
+    epochs = collector.all_epochs()
+    assert epochs == list(range(1, epoch + 1))
+    # many epochs per report: the GUI is not sent one signal per epoch
+    assert len(collector.reports) < epoch
+    last = collector.reports[-1]
+    assert all(np.isfinite(r.loss).all() for r in collector.reports)
+    assert last.loss.shape == last.val_loss.shape == last.score.shape == last.val_score.shape
+
+
+class SilentReceiver(QObject):
+    """Takes reports from a bare worker and does NOT acknowledge them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reports: list[Report] = []
+
+    @Slot(object)
+    def on_report(self, report: Report) -> None:
+        self.reports.append(report)
+
+    @Slot(object)
+    def on_params(self, params: dict) -> None:
+        self.reports.append(params)
+
+
+def test_at_most_one_report_in_flight_and_metrics_accumulate(qtbot):
+    commands: queue.SimpleQueue = queue.SimpleQueue()
+    thread = QThread()
+    worker = TrainingWorker(commands)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.finished.connect(thread.quit)
+    receiver = SilentReceiver()
+    worker.report_ready.connect(receiver.on_report)
+    worker.params_reported.connect(receiver.on_params)
+    thread.start()
+    try:
+        ds = moons()
+        commands.put((1, "configure", dict(model=network(), X=ds.X, y=ds.y, grid=None)))
+        commands.put((2, "play"))
+        qtbot.waitUntil(lambda: len(receiver.reports) == 1, timeout=TIMEOUT_MS)
+        # Unacknowledged: the worker trains on but sends nothing more.
+        for seq in range(3, 8):
+            commands.put((seq, "query"))
+            qtbot.waitUntil(lambda: isinstance(receiver.reports[-1], dict), timeout=TIMEOUT_MS)
+            answer = receiver.reports.pop()
+            assert len(receiver.reports) == 1
+        assert answer["epoch"] > 5
+        commands.put((9, "ack", None))
+        qtbot.waitUntil(lambda: len(receiver.reports) == 2, timeout=TIMEOUT_MS)
+        second = receiver.reports[1]
+        # the second report carries every epoch trained while the first was unacknowledged
+        assert second.epochs[0] == receiver.reports[0].epoch + 1
+        assert second.epochs.size >= answer["epoch"] - receiver.reports[0].epoch
+        assert np.array_equal(second.epochs, np.arange(second.epochs[0], second.epochs[-1] + 1))
+    finally:
+        commands.put((99, "stop"))
+        thread.quit()
+        assert thread.wait(TIMEOUT_MS)
+
+
+def test_emitted_arrays_are_never_touched_again(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 50, timeout=TIMEOUT_MS)
+    snapshot = [(r.epochs.copy(), r.loss.copy(), None if r.grid_output is None else r.grid_output.copy()) for r in collector.reports]
+    qtbot.waitUntil(lambda: collector.epoch >= 150, timeout=TIMEOUT_MS)
+    for report, (epochs, loss, grid) in zip(collector.reports, snapshot):
+        assert np.array_equal(report.epochs, epochs)
+        assert np.array_equal(report.loss, loss)
+        if grid is not None:
+            assert np.array_equal(report.grid_output, grid)
+
+
+def test_step_trains_exactly_one_epoch(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    qtbot.waitUntil(lambda: bool(collector.reports), timeout=TIMEOUT_MS)
+    for expected in (1, 2, 3):
+        ctl.step()
+        qtbot.waitUntil(lambda: collector.epoch == expected, timeout=TIMEOUT_MS)
+        assert query(qtbot, ctl, collector)["epoch"] == expected
+
+
+def test_live_parameters_reach_the_model_without_a_reset(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(), network(learning_rate=0.01))
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 20, timeout=TIMEOUT_MS)
+    ctl.set_live_params({"learning_rate": 0.05, "l2": 0.001})
+    params = query(qtbot, ctl, collector)
+    assert params["learning_rate"] == 0.05 and params["l2"] == 0.001
+    assert params["generation"] == 1 and params["epoch"] >= 20
+
+
+def test_new_data_with_keep_model_goes_on_training(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 20, timeout=TIMEOUT_MS)
+    bigger = moons(300)
+    ctl.set_data(bigger.X, bigger.y, keep_model=True)
+    qtbot.waitUntil(lambda: collector.reports[-1].n_samples == 300, timeout=TIMEOUT_MS)
+    assert collector.reports[-1].generation == 1
+    assert collector.reports[-1].epoch > 20
+    assert any(r.val_mask is not None and r.val_mask.shape == (300,) for r in collector.reports)
+
+
+def test_new_data_the_model_cannot_take_resets_with_a_notice(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 10, timeout=TIMEOUT_MS)
+    three = datasets.make("blobs", n_samples=150, n_classes=3, random_state=0)
+    ctl.set_data(three.X, three.y, keep_model=True)
+    qtbot.waitUntil(lambda: collector.reports[-1].generation == 2, timeout=TIMEOUT_MS)
+    notices = [r.message for r in collector.reports if r.generation == 2 and r.message]
+    assert notices and "reset" in notices[0].lower()
+    qtbot.waitUntil(lambda: collector.reports[-1].classes is not None and len(collector.reports[-1].classes) == 3, timeout=TIMEOUT_MS)
+
+
+def test_slow_motion_sends_one_epoch_per_report(qtbot, controller):
+    ctl, collector = controller()
+    ctl.set_speed(20)
+    configure(ctl, moons(), network())
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 4, timeout=TIMEOUT_MS)
+    assert all(r.epochs.size <= 1 for r in collector.reports)
+    ctl.set_speed(None)
+    qtbot.waitUntil(lambda: collector.reports[-1].epochs.size > 1, timeout=TIMEOUT_MS)
+
+
+def test_an_exception_in_training_is_reported_and_the_worker_lives_on(qtbot, controller, monkeypatch):
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    qtbot.waitUntil(lambda: bool(collector.reports), timeout=TIMEOUT_MS)
+
+    def broken_step(self):
+        raise RuntimeError("the optimizer exploded")
+
+    monkeypatch.setattr(Trainer, "step", broken_step)
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.reports[-1].stopped == "error", timeout=TIMEOUT_MS)
+    assert "the optimizer exploded" in collector.reports[-1].message
+    assert not ctl.is_running
+    monkeypatch.undo()
+    ctl.play()  # starts afresh after an error
+    qtbot.waitUntil(lambda: collector.reports[-1].epoch >= 5 and collector.reports[-1].generation == 2, timeout=TIMEOUT_MS)
+
+
+def test_bad_data_says_why_instead_of_crashing(qtbot, controller):
+    ctl, collector = controller()
+    empty = datasets.Dataset(np.zeros((0, 2)), np.zeros(0, dtype=np.int64), "classification", ("x1", "x2"), ("a", "b"))
+    ctl.configure(model=LogisticRegression(), transform=None, X=empty.X, y=empty.y, grid=None)
+    qtbot.waitUntil(lambda: bool(collector.reports) and collector.reports[-1].stopped == "error", timeout=TIMEOUT_MS)
+    assert collector.reports[-1].message.startswith("Cannot train")
+    ds = moons()
+    ctl.configure(X=ds.X, y=ds.y)
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 3, timeout=TIMEOUT_MS)
+
+
+def test_stop_mid_training_ends_the_thread(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(2000), network(hidden_layers=(32, 32)))
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 3, timeout=TIMEOUT_MS)
+    assert ctl.stop()
+    assert not ctl.is_thread_running()
+    ctl.play()  # commands after stop are ignored, not an error
+
+
+def test_costly_predictions_space_reports_out_and_every_frame_is_fresh(qtbot, controller, monkeypatch):
+    monkeypatch.setattr(worker_module, "OUTPUT_BUDGET", 0.01)  # predictions may take 1% of the time
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 300, timeout=TIMEOUT_MS)
+    ctl.pause()
+    training = [r for r in collector.reports if r.epochs.size]
+    # every frame of a changed model carries that model's picture
+    assert all(r.grid_output is not None for r in training)
+    # and the frames were spaced out: many epochs per report
+    assert sum(r.epochs.size for r in training) / len(training) > 3
+
+
+def test_a_bad_command_is_reported_and_the_worker_keeps_serving(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    qtbot.waitUntil(lambda: bool(collector.reports), timeout=TIMEOUT_MS)
+    ctl.set_live_params({"no_such_parameter": 1})
+    qtbot.waitUntil(lambda: collector.reports[-1].stopped == "error", timeout=TIMEOUT_MS)
+    assert "no_such_parameter" in collector.reports[-1].message
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 5, timeout=TIMEOUT_MS)

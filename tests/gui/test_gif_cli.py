@@ -1,0 +1,118 @@
+"""``python main.py gif ...`` run as a person would: a subprocess with no
+display at all (no DISPLAY, no QT_QPA_PLATFORM), small fast runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gui.gif.cli import frame_epochs, render_size
+
+REPO = Path(__file__).resolve().parents[2]
+HEADLESS_ENV = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+
+
+def run_gif(*options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "main.py", "gif", *options],
+        cwd=REPO,
+        env=HEADLESS_ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def read_gif(path):
+    with Image.open(path) as gif:
+        info = dict(gif.info)
+        durations, pictures = [], []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            durations.append(gif.info["duration"])
+            pictures.append(np.asarray(gif.convert("RGB"), dtype=np.int16))
+        return gif.size, durations, info, pictures
+
+
+def test_cli_writes_the_gif_the_options_ask_for(tmp_path):
+    output = tmp_path / "moons.gif"
+    result = run_gif(
+        "--dataset", "moons", "--samples", "120", "--model", "nn", "--hidden", "8", "--lr", "0.05",
+        "--epochs", "40", "--frames", "6", "--fps", "20", "--width", "320", "--hold", "0.5",
+        "--layout", "data", "--output", str(output),
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(output) in result.stdout and "6 frames" in result.stdout
+    assert "Traceback" not in result.stderr
+
+    size, durations, info, pictures = read_gif(output)
+    assert len(pictures) == 6
+    assert size[0] == 320
+    assert durations == [50] * 5 + [50 + 500]
+    assert info["loop"] == 0
+    # Training moved the boundary: the data view differs between the first and
+    # the last frame (the caption strip at the bottom differs anyway).
+    plot = slice(0, size[1] * 3 // 4)
+    assert np.abs(pictures[0][plot] - pictures[-1][plot]).mean() > 2
+
+
+def test_cli_every_k_epochs_play_once_and_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    csv = tmp_path / "points.csv"
+    csv.write_text("a,b,label\n" + "".join(f"{a:.4f},{b:.4f},{c}\n" for (a, b), c in zip(X, y)))
+    output = tmp_path / "csv.gif"
+    result = run_gif(
+        "--csv", str(csv), "--model", "logistic", "--epochs", "30", "--every", "10",
+        "--no-loop", "--hold", "0", "--fps", "10", "--output", str(output),
+    )
+    assert result.returncode == 0, result.stderr
+    size, durations, info, pictures = read_gif(output)
+    assert len(pictures) == 4  # epochs 0, 10, 20, 30
+    assert durations == [100] * 4
+    assert "loop" not in info
+    width, height = size
+    assert width == render_size("data+loss", None)[0][0] + render_size("data+loss", None)[1][0]
+
+
+@pytest.mark.parametrize(
+    "options, mentions",
+    [
+        (["--fps", "0"], "--fps"),
+        (["--fps", "abc"], "--fps"),
+        (["--width", "5"], "--width"),
+        (["--frames", "1"], "--frames"),
+        (["--every", "0"], "--every"),
+        (["--frames", "5", "--every", "2"], "--every"),
+        (["--hold", "-1"], "--hold"),
+        (["--layout", "side"], "--layout"),
+        (["--dataset", "nope"], "--dataset"),
+        (["--model", "linear"], "--model"),
+        (["--output", "/no/such/folder/x.gif"], "--output"),
+        (["--csv", "/no/such/file.csv"], "file.csv"),
+    ],
+)
+def test_bad_options_give_one_line_and_a_nonzero_exit(options, mentions):
+    result = run_gif("--epochs", "5", *options)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("main.py gif: error:")
+    assert mentions in lines[0]
+    assert result.stdout == ""
+
+
+def test_frame_plan():
+    assert frame_epochs(500, 6, None) == [0, 100, 200, 300, 400, 500]
+    assert frame_epochs(30, None, 10) == [0, 10, 20, 30]
+    assert frame_epochs(4, 10, None) == [0, 1, 2, 3, 4]  # never more frames than epochs
+    data, loss = render_size("data+loss", 1800)
+    assert data[0] + loss[0] == 1800 and loss is not None
+    assert render_size("data", 300) == ((520, 460), None)  # drawn at least this big, scaled down on encode

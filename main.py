@@ -8,16 +8,31 @@ that ``--help`` and argument errors answer instantly.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+# The networks here are small: a BLAS thread pool only adds hand-off overhead,
+# and on a busy 2-core machine it made full-batch products 5-40x slower
+# (benchmarks/bench_training.py --threads). Must be set before NumPy loads.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit 2,
+    instead of argparse's usage block followed by the error."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="main.py",
         description="Train classic machine-learning models written from scratch in NumPy "
         "and watch them learn. Without a subcommand, opens the window.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{window,gif}")
+    sub = parser.add_subparsers(dest="command", metavar="{window,gif}", parser_class=OneLineParser)
     window = sub.add_parser("window", help="open the application window (the default)")
     from gui.options import add_run_arguments  # no Qt import: options are plain argparse
 

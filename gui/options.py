@@ -1,0 +1,217 @@
+"""Command-line options shared by ``python main.py`` (the window) and
+``python main.py gif`` (headless GIF rendering), and the one function that turns
+them into a dataset, a model and an input-feature transform.
+
+Nothing here imports Qt, so ``--help`` and option errors answer instantly. The
+model options are derived from each model's ``PARAMS`` declaration, so a new
+hyperparameter is reachable from the command line (``--param name=value``)
+without touching this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+DEFAULT_DATASET = "spiral"
+DEFAULT_MODEL = "nn"
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the dataset and model options to ``parser``."""
+    data = parser.add_argument_group("dataset (one of --dataset, --csv, --builtin)")
+    data.add_argument(
+        "--dataset",
+        metavar="NAME",
+        help=f"generated dataset (default {DEFAULT_DATASET}); one of: {', '.join(_generator_names())}",
+    )
+    data.add_argument("--samples", type=int, metavar="N", help="number of generated points")
+    data.add_argument("--noise", type=float, metavar="F", help="noise level of the generator")
+    data.add_argument("--classes", type=int, metavar="K", help="number of classes (blobs, spiral)")
+    data.add_argument(
+        "--data-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other generator option, e.g. --data-option margin=0.3 (repeatable)",
+    )
+    data.add_argument("--csv", metavar="FILE", help="load the dataset from a CSV file with a header row")
+    data.add_argument("--target", metavar="COLUMN", help="target column of --csv (default: the last)")
+    data.add_argument(
+        "--builtin", metavar="NAME", help=f"a bundled table; one of: {', '.join(_builtin_names())}"
+    )
+    data.add_argument("--seed", type=int, default=0, metavar="N", help="random seed for data and model (default 0)")
+
+    model = parser.add_argument_group("model")
+    model.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        metavar="NAME",
+        help="nn (neural network, default), logistic (logistic regression) or linear (linear regression)",
+    )
+    model.add_argument("--hidden", metavar="W1,W2,...", help="hidden layer widths of the network, e.g. 16,16 ('' for none)")
+    model.add_argument("--activation", metavar="NAME", help="relu, tanh, sigmoid, linear or leaky_relu")
+    model.add_argument("--optimizer", metavar="NAME", help="sgd, momentum or adam")
+    model.add_argument("--lr", type=float, metavar="F", help="learning rate")
+    model.add_argument("--l2", type=float, metavar="F", help="L2 regularisation strength")
+    model.add_argument("--batch-size", metavar="N", help="mini-batch size, or 'full' for full batch")
+    model.add_argument("--epochs", type=int, metavar="N", help="maximum number of epochs")
+    model.add_argument(
+        "--features",
+        metavar="F1,F2,...",
+        help="network input features (default x1,x2); from: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)",
+    )
+    model.add_argument("--degree", type=int, default=1, metavar="N", help="add polynomial features up to this degree")
+    model.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other model hyperparameter, e.g. --param early_stopping=true (repeatable)",
+    )
+
+
+def _generator_names() -> list[str]:
+    import datasets
+
+    return list(datasets.GENERATORS)
+
+
+def _builtin_names() -> list[str]:
+    import datasets
+
+    return list(datasets.BUILTINS)
+
+
+def _parse_pairs(pairs: list[str], option: str) -> dict[str, str]:
+    parsed = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{option} expects KEY=VALUE, got {pair!r}")
+        parsed[key.strip()] = value.strip()
+    return parsed
+
+
+def _convert(text: str, kind: Any, name: str) -> Any:
+    """Turn the command-line text for parameter ``name`` into a value of ``kind``."""
+    try:
+        if kind is bool:
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        if kind == "layers":
+            return tuple(int(part) for part in text.split(",") if part.strip())
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        return text
+    except ValueError:
+        kind_name = kind if isinstance(kind, str) else kind.__name__
+        raise ValueError(f"{name} expects a value of type {kind_name}, got {text!r}") from None
+
+
+def load_dataset(args: argparse.Namespace):
+    """The dataset the options ask for: ``--csv``, ``--builtin`` or a generator."""
+    import datasets
+
+    sources = [opt for opt in ("dataset", "csv", "builtin") if getattr(args, opt, None)]
+    if len(sources) > 1:
+        raise ValueError("give only one of --dataset, --csv and --builtin, got " + ", ".join("--" + s for s in sources))
+    if args.csv:
+        return datasets.load_csv(args.csv, target=args.target)
+    if args.builtin:
+        if args.builtin not in datasets.BUILTINS:
+            raise ValueError(f"--builtin must be one of {', '.join(datasets.BUILTINS)}, got {args.builtin!r}")
+        return datasets.load_builtin(args.builtin)
+    name = args.dataset or DEFAULT_DATASET
+    if name not in datasets.GENERATORS:
+        raise ValueError(f"--dataset must be one of {', '.join(datasets.GENERATORS)}, got {name!r}")
+    spec = datasets.GENERATORS[name]
+    by_name = {option.name: option for option in spec.options}
+    options = {
+        key: _convert(value, by_name[key].kind if key in by_name else str, key)
+        for key, value in _parse_pairs(args.data_option, "--data-option").items()
+    }
+    if args.classes is not None:
+        if "n_classes" not in by_name:
+            raise ValueError(f"--classes does not apply to the {name!r} dataset")
+        options["n_classes"] = args.classes
+    return datasets.make(name, n_samples=args.samples, noise=args.noise, random_state=args.seed, **options)
+
+
+def build_model(args: argparse.Namespace, dataset):
+    """The model the options ask for, checked against the dataset's task."""
+    from algorithms import MODELS
+
+    if args.model not in MODELS:
+        raise ValueError(f"--model must be one of {', '.join(MODELS)}, got {args.model!r}")
+    cls = MODELS[args.model]
+    n_classes = len(set(dataset.y.tolist())) if dataset.task == "classification" else None
+    if not cls.supports(dataset.task, n_classes):
+        what = f"{dataset.task} with {n_classes} classes" if n_classes else dataset.task
+        raise ValueError(f"--model {args.model} ({cls.LABEL}) cannot learn {what}; use --model nn")
+    declared = {param.name: param for param in cls.PARAMS}
+    params: dict[str, Any] = {}
+    if "task" in declared:
+        params["task"] = dataset.task
+    if "random_state" in declared:
+        params["random_state"] = args.seed
+    named = {
+        "hidden_layers": args.hidden,
+        "activation": args.activation,
+        "optimizer": args.optimizer,
+        "learning_rate": args.lr,
+        "l2": args.l2,
+        "batch_size": args.batch_size,
+        "max_epochs": args.epochs,
+    }
+    flags = {"hidden_layers": "--hidden", "batch_size": "--batch-size", "learning_rate": "--lr", "max_epochs": "--epochs"}
+    for name, value in named.items():
+        if value is None:
+            continue
+        if name not in declared:
+            raise ValueError(f"{flags.get(name, '--' + name)} does not apply to --model {args.model}")
+        if name == "batch_size":
+            value = None if str(value).lower() in ("full", "none") else _convert(str(value), int, "--batch-size")
+        elif name == "hidden_layers":
+            value = _convert(value, "layers", "--hidden")
+        params[name] = value
+    for key, text in _parse_pairs(args.param, "--param").items():
+        if key not in declared:
+            raise ValueError(f"--param {key}: {cls.LABEL} has no hyperparameter {key!r}; it has {', '.join(declared)}")
+        param = declared[key]
+        params[key] = None if param.optional and text.lower() == "none" else _convert(text, param.kind, key)
+    return cls(**params)
+
+
+def build_transform(args: argparse.Namespace, dataset):
+    """The input-feature transform: only for 2-feature data fed to the network."""
+    from algorithms.preprocessing import FeatureTransform
+
+    features = tuple(part.strip() for part in args.features.split(",") if part.strip()) if args.features else None
+    if features is None and args.degree == 1:
+        return None
+    if args.model != "nn" and features is not None:
+        raise ValueError("--features applies to --model nn only")
+    if dataset.n_features != 2:
+        raise ValueError(f"--features and --degree need a dataset with 2 features, this one has {dataset.n_features}")
+    return FeatureTransform(features=features or ("x1", "x2"), degree=args.degree)
+
+
+def build_run(args: argparse.Namespace):
+    """``(dataset, model, transform)`` for the parsed options.
+
+    ``transform`` is ``None`` when the model sees the raw features. Raises
+    ``ValueError`` with a one-line reason that names the offending option.
+    """
+    dataset = load_dataset(args)
+    if dataset.n_samples == 0:
+        raise ValueError("the dataset is empty")
+    model = build_model(args, dataset)
+    transform = build_transform(args, dataset)
+    return dataset, model, transform

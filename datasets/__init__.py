@@ -14,7 +14,7 @@ Modules: ``dataset`` (the value), ``generators`` (``GENERATORS``, ``make``),
 """
 
 from datasets.builtin import BUILTINS, load_builtin
-from datasets.csv_io import CSVFormatError, load_csv, save_csv
+from datasets.csv_io import CSVFormatError, load_csv, read_csv_columns, save_csv
 from datasets.dataset import Dataset, default_class_names
 from datasets.generators import GENERATORS, MAX_N_SAMPLES, GeneratorSpec, Option, make
 
@@ -29,6 +29,7 @@ __all__ = [
     "default_class_names",
     "load_builtin",
     "load_csv",
+    "read_csv_columns",
     "make",
     "save_csv",
 ]

@@ -106,18 +106,35 @@ def load_csv(path, target=None, task: str | None = None) -> Dataset:
     if task == "classification" and targets is not None and len(targets) > 1:
         raise ValueError(f"target={target!r}: classification takes one target column, got {len(targets)}")
 
+    with _open(path_text) as handle:
+        return _Reader(path_text, handle, targets, task).read()
+
+
+def read_csv_columns(path) -> tuple[str, ...]:
+    """The column names in the header row of ``path``, without reading the
+    data rows (so a person can pick the target before loading).
+
+    Raises the same ``CSVFormatError`` as :func:`load_csv` for a missing,
+    binary, empty or header-less file.
+    """
+    path_text = os.fsdecode(os.fspath(path))
+    with _open(path_text) as handle:
+        return _Reader(path_text, handle, None, None).columns()
+
+
+def _open(path_text: str):
+    """The file opened for reading in binary, or CSVFormatError (too large, unreadable)."""
     try:
         size = os.path.getsize(path_text)
         handle = open(path_text, "rb")
     except OSError as error:
         raise CSVFormatError(path_text, None, f"cannot read the file: {error.strerror or error}") from error
-    with handle:
-        if size > MAX_FILE_BYTES:
-            raise CSVFormatError(
-                path_text, None, f"too large: {size / 2**20:.0f} MB (the limit is {MAX_FILE_BYTES // 2**20} MB)"
-            )
-        reader = _Reader(path_text, handle, targets, task)
-        return reader.read()
+    if size > MAX_FILE_BYTES:
+        handle.close()
+        raise CSVFormatError(
+            path_text, None, f"too large: {size / 2**20:.0f} MB (the limit is {MAX_FILE_BYTES // 2**20} MB)"
+        )
+    return handle
 
 
 def _target_names(target) -> tuple[str, ...] | None:
@@ -169,7 +186,8 @@ class _Reader:
                 text = text[1:]  # byte-order mark written by some spreadsheet programs
             yield text
 
-    def read(self) -> Dataset:
+    def rows(self):
+        """A csv reader over the file from its first non-blank line."""
         lines = self.lines()
         first = None
         for first in lines:
@@ -181,11 +199,23 @@ class _Reader:
         delimiter = ","
         if "," not in first:
             delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
-        rows = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True, skipinitialspace=True)
+        return csv.reader(_chain(first, lines), delimiter=delimiter, strict=True, skipinitialspace=True)
+
+    def read(self) -> Dataset:
+        rows = self.rows()
         try:
             return self._parse(rows)
         except csv.Error as error:
             self.fail(max(rows.line_num, 1), f"malformed CSV ({error})")
+
+    def columns(self) -> tuple[str, ...]:
+        rows = self.rows()
+        try:
+            header = [cell.strip() for cell in next(rows)]
+        except csv.Error as error:
+            self.fail(max(rows.line_num, 1), f"malformed CSV ({error})")
+        self._check_header(header, rows.line_num)
+        return tuple(header)
 
     def _parse(self, rows) -> Dataset:
         header = [cell.strip() for cell in next(rows)]

@@ -369,3 +369,22 @@ def test_too_many_numeric_classes_when_forced(tmp_path):
     with pytest.raises(ValueError, match=r"101 distinct labels, more than 100 classes$"):
         load_csv(write(tmp_path, text), task="classification")
     assert load_csv(write(tmp_path, text, "ok.csv")).task == "regression"
+
+
+def test_read_csv_columns_reads_only_the_header(tmp_path):
+    path = write(tmp_path, "\ufeff petal length ;width;species\n1;2;a\n3;x;b\n")  # bad 2nd row is not read
+    assert datasets.read_csv_columns(path) == ("petal length", "width", "species")
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [(b"", "empty"), (b"\n\n", "empty"), (b"a,\x00b\n1,2\n", "binary"), (b"a,,c\n1,2,3\n", "no name")],
+)
+def test_read_csv_columns_rejects_what_load_csv_rejects(tmp_path, content, problem):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(CSVFormatError, match=problem) as caught:
+        datasets.read_csv_columns(path)
+    assert str(path) in str(caught.value)
+    with pytest.raises(CSVFormatError):
+        load_csv(path)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 import datasets
+from gui.panels.csv_dialog import CsvImportDialog
 from gui.panels.fields import FittingStack, FloatField, IntField
 from gui.panels.param_form import ParamForm
 
@@ -127,7 +128,7 @@ class DatasetPanel(QWidget):
         self.regenerate_button.setToolTip("Draw new random points with the next seed.")
         self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
         self.load_button = QPushButton("Load CSV…")
-        self.load_button.setToolTip("Load a CSV file with a header row; the last column is the target.")
+        self.load_button.setToolTip("Load a CSV file with a header row, then pick its target column.")
         self.load_button.clicked.connect(self._on_load_clicked)
         self.save_button = QPushButton("Save CSV…")
         self.save_button.setToolTip("Save the current dataset (generated or drawn) as a CSV file.")
@@ -276,13 +277,23 @@ class DatasetPanel(QWidget):
 
     def _on_load_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, "Load CSV", "", "CSV files (*.csv);;All files (*)")
-        if path:
-            self.load_csv(path)
-
-    def load_csv(self, path: str) -> bool:
-        """Load ``path``; on error show why and keep the current data."""
+        if not path:
+            return
         try:
-            dataset = datasets.load_csv(path)
+            columns = datasets.read_csv_columns(path)
+        except ValueError as exc:
+            self._show_error("Cannot load this CSV file", exc)
+            return
+        choice = CsvImportDialog.ask(self, path, columns)
+        if choice is not None:
+            target, task = choice
+            self.load_csv(path, target=target, task=task)
+
+    def load_csv(self, path: str, target: str | None = None, task: str | None = None) -> bool:
+        """Load ``path`` (``target`` column, default the last; ``task`` None =
+        decided from the target); on error show why and keep the current data."""
+        try:
+            dataset = datasets.load_csv(path, target=target, task=task)
         except (ValueError, OSError, UnicodeDecodeError) as exc:
             self._show_error("Cannot load this CSV file", exc)
             return False

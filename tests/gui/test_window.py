@@ -217,6 +217,13 @@ def test_bundled_table_with_many_features(qtbot, window):
 def test_load_csv_errors_keep_the_current_data(qtbot, window, monkeypatch, tmp_path):
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    asked = []
+
+    def ask(parent, path, columns):
+        asked.append(columns)
+        return columns[-1], None  # the dialog's defaults: the last column, task decided from it
+
+    monkeypatch.setattr("gui.panels.dataset_panel.CsvImportDialog.ask", ask)
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n3\n")
     before = window.dataset
@@ -234,6 +241,7 @@ def test_load_csv_errors_keep_the_current_data(qtbot, window, monkeypatch, tmp_p
     )
     with qtbot.waitSignal(window.dataset_changed, timeout=TIMEOUT_MS):
         window.dataset_panel.load_button.click()
+    assert asked == [("a", "b"), ("u", "v", "label")]
     assert window.dataset.n_samples == 6 and window.dataset.class_names == ("a", "b")
     # the panel says where the data came from, and any generator is one pick away
     assert window.dataset_panel.source()[0] == "custom"
@@ -442,3 +450,41 @@ def test_a_table_with_too_many_classes_is_refused_and_the_data_kept(qtbot, windo
     assert window.dataset_panel.source() == ("generator", before.name)
     with pytest.raises(ValueError, match="10 classes"):
         window.set_dataset(datasets.load_csv(str(many)))
+
+
+def test_load_csv_asks_for_the_target_column_and_task(qtbot, window, monkeypatch, tmp_path):
+    from gui.panels.csv_dialog import CsvImportDialog
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    table = tmp_path / "table.csv"
+    table.write_text("height,group,weight\n1.5,0,60\n1.7,1,72.5\n1.6,0,65\n1.8,1,80\n1.55,0,58\n1.75,1,77\n")
+    dialog = CsvImportDialog(str(table), ("height", "group", "weight"))
+    qtbot.addWidget(dialog)
+    assert dialog.target() == "weight"  # the last column by default
+    assert dialog.task() is None
+    dialog.target_combo.setCurrentText("group")
+    dialog.task_combo.setCurrentIndex(1)
+    assert (dialog.target(), dialog.task()) == ("group", "classification")
+
+    monkeypatch.setattr("gui.panels.dataset_panel.QFileDialog.getOpenFileName", lambda *a, **k: (str(table), ""))
+    monkeypatch.setattr("gui.panels.dataset_panel.CsvImportDialog.ask", lambda parent, path, columns: ("height", "regression"))
+    with qtbot.waitSignal(window.dataset_changed, timeout=TIMEOUT_MS):
+        window.dataset_panel.load_button.click()
+    assert not shown
+    assert window.dataset.task == "regression"
+    assert window.dataset.feature_names == ("group", "weight")
+    np.testing.assert_allclose(np.ravel(window.dataset.y), [1.5, 1.7, 1.6, 1.8, 1.55, 1.75])
+
+    monkeypatch.setattr("gui.panels.dataset_panel.CsvImportDialog.ask", lambda parent, path, columns: ("group", "classification"))
+    with qtbot.waitSignal(window.dataset_changed, timeout=TIMEOUT_MS):
+        window.dataset_panel.load_button.click()
+    assert window.dataset.task == "classification"
+    assert window.dataset.class_names == ("0", "1")
+
+    # Cancelling the dialog loads nothing.
+    before = window.dataset
+    monkeypatch.setattr("gui.panels.dataset_panel.CsvImportDialog.ask", lambda parent, path, columns: None)
+    window.dataset_panel.load_button.click()
+    assert window.dataset is before
+    assert not shown

@@ -142,7 +142,9 @@ def test_divergence_raises_from_fit_and_keeps_finite_parameters():
 
 def test_divergence_stops_step_by_step_with_a_reason():
     X, y = _diverging_regression()
-    model = LinearRegression(learning_rate=0.5, normalize=False, max_epochs=500)
+    # Seeded: the validation split decides how large the last finite parameters
+    # are; from some splits they are ~1e150 and no learning rate recovers.
+    model = LinearRegression(learning_rate=0.5, normalize=False, max_epochs=500, random_state=0)
     trainer = Trainer(model, X, y)
     records = []
     while not trainer.done:

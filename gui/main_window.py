@@ -125,6 +125,12 @@ class MainWindow(QMainWindow):
 
         self.toolbar = TrainingToolbar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        # The epoch and rate readouts change text every frame. Qt stops a
+        # label's re-layout request at the label only when its width AND
+        # height are fixed (the toolbar fixes the widths); otherwise the
+        # toolbar and then the whole window re-lay out on every frame.
+        for label in (self.toolbar.epoch_label, self.toolbar.rate_label):
+            label.setFixedHeight(label.sizeHint().height())
         self.dataset_panel = DatasetPanel()
         self.model_panel = ModelPanel()
         self.loss_view = views.LossView()
@@ -345,6 +351,7 @@ class MainWindow(QMainWindow):
             "y": dataset.y,
             "keep_model": keep_model,
             "grid": self.presenter.grid_points(),
+            "painter": self.presenter.painter(),
             "need_grid": True,
             "need_samples": self.presenter.needs_sample_output(),
         }
@@ -413,7 +420,7 @@ class MainWindow(QMainWindow):
     def _on_surface3d_toggled(self, on: bool) -> None:
         self.presenter.set_3d(on)
         self._update_view_chrome()
-        self._view_seq = self.controller.configure(grid=self.presenter.grid_points())
+        self._view_seq = self.controller.configure(grid=self.presenter.grid_points(), painter=self.presenter.painter())
 
     # --- slots: panels -------------------------------------------------------------------
     @Slot(object)
@@ -432,12 +439,14 @@ class MainWindow(QMainWindow):
         self.presenter.set_dataset(self._dataset, self.model_panel.build_transform(), (first, second))
         self._update_view_chrome()
         self._view_seq = self.controller.configure(
-            grid=self.presenter.grid_points(), need_samples=self.presenter.needs_sample_output()
+            grid=self.presenter.grid_points(),
+            painter=self.presenter.painter(),
+            need_samples=self.presenter.needs_sample_output(),
         )
 
     @Slot()
     def _on_grid_changed(self) -> None:
-        self._view_seq = self.controller.configure(grid=self.presenter.grid_points())
+        self._view_seq = self.controller.configure(grid=self.presenter.grid_points(), painter=self.presenter.painter())
 
     @Slot(str)
     def _on_model_changed(self, reason: str) -> None:
@@ -470,7 +479,7 @@ class MainWindow(QMainWindow):
             self.loss_view.append(report.epochs, report.loss, report.val_loss, report.score, report.val_score)
             self._last_loss = float(report.loss[-1])
         if current:
-            self.presenter.apply(report.grid_output, report.sample_output, report.classes)
+            self.presenter.apply(report.grid_output, report.sample_output, report.classes, report.picture)
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)

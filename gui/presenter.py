@@ -286,13 +286,25 @@ class DataPresenter(QObject):
         view draws predictions on the dataset rows only)."""
         return self._grid
 
+    def painter(self):
+        """What turns outputs on ``grid_points()`` into the current view's
+        picture, for the worker's render thread (pure NumPy, safe in any
+        thread): the decision surface's ``SurfacePainter``; None for views
+        that draw raw outputs themselves."""
+        view = self.current_view()
+        if self._kind == "classification" and view is not None and self._grid is not None:
+            return view.surface_painter()
+        return None
+
     # --- frames ------------------------------------------------------------
-    def apply(self, grid_output, sample_output, classes) -> None:
+    def apply(self, grid_output, sample_output, classes, picture=None) -> None:
         """Draw one frame of model outputs (arrays from ``compute_outputs``).
 
         ``classes``: (c,) class codes matching the probability columns
         (``model.classes_``), None for regression. Outputs that are None leave
-        that part of the picture as it was.
+        that part of the picture as it was. ``picture``: the grid outputs
+        already made into the view's picture by ``painter()`` (in the render
+        thread); drawn instead of colouring ``grid_output`` here.
         """
         view = self.current_view()
         dataset = self._dataset
@@ -301,7 +313,9 @@ class DataPresenter(QObject):
         kind = self._kind
         if kind == "classification":
             codes = np.arange(dataset.n_classes) if classes is None else np.asarray(classes)
-            if grid_output is not None:
+            if picture is not None:
+                view.show_picture(picture)
+            elif grid_output is not None:
                 view.set_surface(grid_output, codes)
             if sample_output is not None and len(sample_output) == dataset.n_samples:
                 predicted = codes[np.argmax(sample_output, axis=1)]

@@ -19,24 +19,36 @@ The worker loop::
         maybe report    (at most one report in flight, at most ~60 per second)
 
 A report is emitted only when the GUI has acknowledged the previous one (the
-controller queues an "ack" once the window's slots for it have returned), so
-queued signals never pile up however fast training runs. Everything emitted
+controller queues an "ack" once the window has drawn it: its slots have
+returned and the repaints they caused are done), so queued signals never
+pile up however fast training runs. Everything emitted
 is a fresh array the worker never touches again (a ``Signal(object)`` hands
 the receiver the very object emitted).
 
-Pacing. Both threads share one interpreter lock, so GUI time spent in
-pyqtgraph's Python code and worker time spent predicting both come out of
-training time. Three knobs keep that in check:
+The render thread. A report's pictures are not made in the training thread
+nor in the GUI thread: when a report is due, the worker cuts the pending
+metrics, takes a snapshot of the model (``model.snapshot()``: the parameter
+vector copied, microseconds) and hands both to ``Renderer``, a second
+thread, and trains on. The renderer evaluates the snapshot on the view's
+grid (and the dataset rows when a view draws them), turns the grid outputs
+into the view's finished picture with the painter the view supplied (for
+the decision surface: a ready 8-bit image and the 0.5 boundary), and emits
+the report. So each frame shows its own epoch's model (what a GIF of the run
+records), the loss curve still gets every epoch, there is still at most one
+report in flight (from the snapshot until the GUI's ack), and the GUI
+thread only hands finished arrays to its items.
+
+Pacing. Python threads share one interpreter lock, so GUI time spent in
+pyqtgraph's Python code comes out of training time; the render thread's
+large NumPy operations release the lock and use the second core. Three
+knobs keep that in check:
 
 - reports at most every REPORT_INTERVAL (screen rate);
 - the ack carries the GUI thread's CPU time per frame; reports are spaced so
   that drawing takes at most GUI_BUDGET of a core;
-- model outputs on the 200x200 grid (``presenter.compute_outputs``, 7 ms for
-  a 2-32-32-3 network on an idle core, 20-40 ms on a loaded one) are computed
-  only for a report about to be sent, and reports are spaced so that they
-  take at most OUTPUT_BUDGET of the worker's time. Every report of a changed
-  model carries fresh outputs: each frame shows the picture of its epoch
-  (what a GIF of the run records).
+- the render thread's CPU time per report is measured; reports are spaced so
+  that it takes at most OUTPUT_BUDGET of a core. Every report of a changed
+  model carries fresh outputs: each frame shows the picture of its epoch.
 
 Commands are numbered; a report carries the number of the last command
 applied (``command_seq``), so the window can tell outputs made for an old grid
@@ -47,27 +59,29 @@ Play from one that ends it.
 from __future__ import annotations
 
 import collections
+import copy
 import queue
+import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
 from algorithms import Trainer
-from gui.presenter import compute_outputs
+from gui.presenter import is_classifier
 
 #: shortest time between two reports: screen rate
 REPORT_INTERVAL = 1.0 / 60.0
-#: share of the worker's time that predictions for the views may take. When
-#: predicting on the grid is slower than this allows at screen rate, reports
-#: are spaced out.
-OUTPUT_BUDGET = 0.15
+#: share of a core the render thread may spend on a report's outputs and
+#: picture (it runs beside training, on the second core). When making them
+#: is slower than this allows at screen rate, reports are spaced out.
+OUTPUT_BUDGET = 0.2
 #: share of one core the GUI thread may spend drawing reports. Python threads
 #: share one interpreter lock: every millisecond the GUI spends in pyqtgraph's
 #: Python code is a millisecond the worker cannot train. When drawing a frame
 #: costs more than this allows at screen rate, reports are spaced out.
-GUI_BUDGET = 0.3
+GUI_BUDGET = 0.2
 #: a frame's GUI cost above this is idle time or a person's interaction, not drawing
 MAX_FRAME_COST = 0.1
 #: how a report's message starts when the data or settings cannot be trained
@@ -102,6 +116,7 @@ class Report:
     val_mask: np.ndarray | None = None  # (n,) bool, set when the split changed
     running: bool = False  # whether Play is on in the worker (not paused, not stepping)
     command_seq: int = 0  # number of the last command applied before this report
+    picture: object | None = None  # the view's picture of grid_output (a painter's result), or None
 
 
 def _empty_metrics() -> dict[str, list]:
@@ -115,6 +130,120 @@ def _nan_if_none(value) -> float:
 def _fresh_model(model):
     """An untrained model with the same hyperparameters (sklearn's clone)."""
     return type(model)(**model.get_params())
+
+
+def _snapshot(model, into=None):
+    """A copy of ``model`` for predicting in another thread, at float32
+    (pictures need no more; twice as fast), reusing ``into`` when it can."""
+    if hasattr(model, "snapshot"):
+        return model.snapshot(into=into, dtype=np.float32)
+    return copy.deepcopy(model)  # a model from elsewhere: slower, still independent
+
+
+@dataclass
+class _RenderJob:
+    """A report waiting for its outputs: everything the render thread needs,
+    none of it touched by the training thread again."""
+
+    report: Report
+    model: object | None  # a snapshot taken at the report's epoch; None: no outputs
+    transform: object | None
+    grid: np.ndarray | None  # raw-space grid points, or None
+    X: np.ndarray | None  # dataset rows to predict, or None
+    painter: object | None  # the view's picture maker for grid outputs, or None
+
+
+class Renderer:
+    """The render thread: turns a report's model snapshot into outputs on the
+    grid (and rows) and the view's picture, then sends the report.
+
+    The training thread hands over a job and goes straight back to training;
+    the big NumPy operations here (the forward pass over 40,000 grid points,
+    the colouring) release the interpreter lock, so they run on the second
+    core instead of taking turns with training. One job at a time (the worker
+    keeps at most one report in flight), in order. ``stop`` ends the thread
+    and waits for it.
+
+    ``cost`` is the CPU time per job (smoothed), for pacing, ``wall`` its
+    wall-clock time; ``error`` an exception a job raised (the worker takes it
+    and stops training).
+    """
+
+    def __init__(self, send) -> None:
+        self._send = send  # called with the finished report, in the render thread
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self.cost = 0.0
+        self.wall = 0.0  # wall-clock seconds per job (smoothed): waits for the lock included
+        self.error: BaseException | None = None
+        # raw points -> model inputs, kept while the points and transform stay
+        self._inputs: dict[str, tuple] = {}
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="render", daemon=True)
+            self._thread.start()
+
+    def submit(self, job: _RenderJob) -> None:
+        self._jobs.put(job)
+
+    def stop(self) -> None:
+        """Finish the job at hand, end the thread and wait for it (idempotent)."""
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            started, started_wall = time.thread_time(), time.perf_counter()
+            try:
+                if job.model is not None:
+                    self._render(job)
+                    cost, wall = time.thread_time() - started, time.perf_counter() - started_wall
+                    self.cost = cost if self.cost == 0 else 0.7 * self.cost + 0.3 * cost
+                    self.wall = wall if self.wall == 0 else 0.7 * self.wall + 0.3 * wall
+            except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
+                self.error = exc
+            finally:
+                try:
+                    self._send(job.report)
+                except RuntimeError:  # the worker is gone (shutting down): nobody to tell
+                    pass
+
+    def _model_inputs(self, key: str, points, transform):
+        """``transform.transform(points)``, cached: the grid changes only when
+        the view does, the rows only with new data."""
+        cached = self._inputs.get(key)
+        if cached is not None and cached[0] is points and cached[1] is transform:
+            return cached[2]
+        inputs = transform.transform(points) if transform is not None else points
+        self._inputs[key] = (points, transform, inputs)
+        return inputs
+
+    def _render(self, job: _RenderJob) -> None:
+        # A model on the edge of blowing up may overflow in float32 where
+        # the model itself did not: its picture shows it (white, NaN); no
+        # warnings from this thread.
+        with np.errstate(all="ignore"):
+            self._render_outputs(job)
+
+    def _render_outputs(self, job: _RenderJob) -> None:
+        model, report = job.model, job.report
+        classifier = is_classifier(model)
+        predict = model.predict_proba if classifier else model.predict
+        grid_output = sample_output = picture = None
+        if job.grid is not None and len(job.grid):
+            grid_output = np.asarray(predict(self._model_inputs("grid", job.grid, job.transform)))
+            classes = getattr(model, "classes_", None)
+            if job.painter is not None and classifier and classes is not None:
+                picture = job.painter(grid_output, classes)
+        if job.X is not None and len(job.X):
+            sample_output = np.asarray(predict(self._model_inputs("rows", job.X, job.transform)))
+        report.grid_output, report.sample_output, report.picture = grid_output, sample_output, picture
 
 
 class TrainingWorker(QObject):
@@ -138,6 +267,7 @@ class TrainingWorker(QObject):
         self._X: np.ndarray | None = None
         self._y: np.ndarray | None = None
         self._grid: np.ndarray | None = None
+        self._painter = None  # makes the view's picture from grid outputs (render thread)
         self._trainer: Trainer | None = None
         self._generation = 0
         self._broken = False  # the last trainer raised or diverged: Play starts afresh
@@ -159,28 +289,47 @@ class TrainingWorker(QObject):
         self._val_mask_changed = False
         self._need_grid = True
         self._need_samples = False
-        self._output_cost = 0.0  # seconds per grid prediction, smoothed
         self._gui_cost = 0.0  # GUI-thread CPU seconds per frame, smoothed
         self._grid_stale = True  # the model changed since the last grid output
         self._rate_marks: collections.deque = collections.deque()
         self._command_seq = 0
+        # Outputs and pictures are made in the render thread, from a snapshot
+        # of the model (reused: its prediction buffers stay allocated).
+        self._renderer = Renderer(self.report_ready.emit)
+        self._snapshot = None
 
     # --- the loop ----------------------------------------------------------
     @Slot()
     def run(self) -> None:
+        renderer = self._renderer
         try:
+            renderer.start()
             while self._alive:
                 try:
                     self._take_commands(self._wait_time())
                     if not self._alive:
                         break
+                    if renderer.error is not None:
+                        error, renderer.error = renderer.error, None
+                        self._fail(error)
                     if self._epoch_due():
                         self._run_epoch()
                     self._maybe_report()
                 except Exception as exc:  # noqa: BLE001 - e.g. a bad live parameter: say so, keep serving
                     self._fail(exc)
         finally:
+            renderer.stop()  # never leave the render thread behind
             self.finished.emit()
+
+    @property
+    def output_cost(self) -> float:
+        """CPU seconds the render thread spends per report (smoothed)."""
+        return self._renderer.cost
+
+    @property
+    def gui_cost(self) -> float:
+        """GUI-thread CPU seconds per frame (smoothed), as the acks said."""
+        return self._gui_cost
 
     def _training(self) -> bool:
         return self._trainer is not None and (self._running or self._steps > 0)
@@ -275,7 +424,12 @@ class TrainingWorker(QObject):
             else:
                 self._rebuild = self._rebuild or "new data"
         if "grid" in fields:
+            # a grid and the painter for it go together: a new grid without
+            # one sends outputs only (the view colours them itself)
             self._grid = fields["grid"]
+            self._painter = fields.get("painter")
+        elif "painter" in fields:
+            self._painter = fields["painter"]
         if "need_grid" in fields:
             self._need_grid = bool(fields["need_grid"])
         if "need_samples" in fields:
@@ -411,28 +565,32 @@ class TrainingWorker(QObject):
 
     def _report_interval(self) -> float:
         """Time between reports: screen rate, or slower when the GUI's drawing
-        would take more than GUI_BUDGET of a core, or the predictions for the
-        views more than OUTPUT_BUDGET of the worker's time."""
-        return max(REPORT_INTERVAL, self._gui_cost / GUI_BUDGET, self._output_cost / OUTPUT_BUDGET)
+        would take more than GUI_BUDGET of a core, or the render thread's
+        outputs and pictures more than OUTPUT_BUDGET of a core."""
+        return max(REPORT_INTERVAL, self._gui_cost / GUI_BUDGET, self._renderer.cost / OUTPUT_BUDGET)
 
     def _send_report(self, now: float) -> None:
-        grid_output = sample_output = None
+        """Cut the pending metrics into a report and hand it to the render
+        thread with a snapshot of the model at this very epoch (when the
+        model changed since the last picture): the render thread adds the
+        outputs and picture and sends it, while training goes on."""
         classes = None
         trainer, model = self._trainer, self._model
+        snapshot = None
+        grid = self._grid if self._need_grid else None
+        rows = self._X if self._need_samples else None
         if trainer is not None and self._grid_stale:
-            try:
-                started = time.perf_counter()
-                grid_output, sample_output = compute_outputs(
-                    model,
-                    self._transform,
-                    self._grid if self._need_grid else None,
-                    self._X if self._need_samples else None,
-                )
-                cost = time.perf_counter() - started
-                self._output_cost = cost if self._output_cost == 0 else 0.7 * self._output_cost + 0.3 * cost
+            if grid is not None or rows is not None:
+                try:
+                    # Safe to overwrite: the previous job was acknowledged,
+                    # so the render thread is done with it.
+                    snapshot = self._snapshot = _snapshot(model, into=self._snapshot)
+                except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
+                    self._fail(exc)
+                else:
+                    self._grid_stale = False
+            else:
                 self._grid_stale = False
-            except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
-                self._fail(exc)
         if trainer is not None and hasattr(model, "classes_"):
             classes = np.array(model.classes_)
         val_mask = None
@@ -449,8 +607,8 @@ class TrainingWorker(QObject):
             score=np.array(pending["score"], dtype=float),
             val_score=np.array(pending["val_score"], dtype=float),
             epoch=0 if trainer is None else int(trainer.epoch),
-            grid_output=grid_output,
-            sample_output=sample_output,
+            grid_output=None,  # the render thread's part
+            sample_output=None,
             epochs_per_second=self._epochs_per_second_now(),
             n_samples=0 if trainer is None else len(trainer.train_index) + len(trainer.val_index),
             stopped=self._stopped,
@@ -465,7 +623,15 @@ class TrainingWorker(QObject):
         self._force_report = False
         self._in_flight = True
         self._last_report_at = now
-        self.report_ready.emit(report)
+        self._renderer.submit(_RenderJob(report, snapshot, self._transform, grid, rows, self._painter))
+
+
+#: the event by which the controller acknowledges a report once the GUI has
+#: painted it (see TrainingController._on_report_ready)
+_ACK_EVENT = QEvent.Type(QEvent.registerEventType())
+#: its priority: below Qt's repaint requests (Qt.LowEventPriority), so it is
+#: delivered after the paints the report caused
+_ACK_PRIORITY = int(Qt.EventPriority.LowEventPriority.value) - 10
 
 
 class TrainingController(QObject):
@@ -501,6 +667,7 @@ class TrainingController(QObject):
         self._transport_seq = 0  # the last play / pause / step command
         self._last_report_cpu = 0.0
         self._measuring_cpu = False
+        self._ack_seconds: float | None = None
         self._thread.start()
 
     # --- commands ------------------------------------------------------------
@@ -522,9 +689,14 @@ class TrainingController(QObject):
             the next epoch without resetting (falling back to a reset, with a
             notice, when the model cannot take them).
         grid -- (m, d) raw-space points the views want outputs on, or None.
+        painter -- with grid: a callable ``painter(proba, classes)`` (pure
+            NumPy, e.g. ``views.SurfacePainter``) run in the render thread on
+            classifier outputs on the grid; reports carry its result as
+            ``picture``. A grid sent without one gets outputs only.
         need_grid, need_samples -- which outputs the views draw.
         """
-        unknown = set(fields) - {"model", "transform", "X", "y", "keep_model", "grid", "need_grid", "need_samples"}
+        unknown = set(fields) - {"model", "transform", "X", "y", "keep_model", "grid", "painter", "need_grid",
+                                 "need_samples"}
         if unknown:
             raise ValueError(f"configure: unknown fields {sorted(unknown)}")
         if ("X" in fields) != ("y" in fields):
@@ -603,7 +775,20 @@ class TrainingController(QObject):
                 self._running = report.running
             self.report_received.emit(report)
         finally:
-            self._send("ack", gui_seconds)
+            # Acknowledge once the window has also painted the report. The
+            # worker then snapshots the model and the render thread starts
+            # on the next picture; had it started while the GUI thread was
+            # painting (holding the interpreter lock most of that time), the
+            # two would share the second core and the training thread would
+            # wait for the lock as long as the render thread held the core.
+            self._ack_seconds = gui_seconds
+            QCoreApplication.postEvent(self, QEvent(_ACK_EVENT), _ACK_PRIORITY)
+
+    def event(self, event) -> bool:  # noqa: A003 - Qt override
+        if event.type() == _ACK_EVENT:
+            self._send("ack", self._ack_seconds)
+            return True
+        return super().event(event)
 
     @Slot(object)
     def _on_params_reported(self, params: dict) -> None:

@@ -6,15 +6,17 @@ Theme: light (white plots, dark grey text), see :mod:`gui.views.colors`.
 """
 
 from .classification import ClassificationView
-from .colors import PALETTE, REGRESSION_CMAP, surface_rgb
+from .colors import PALETTE, REGRESSION_CMAP, surface_rgb, surface_rgba
 from .confusion import ConfusionView
 from .grid import GridSpec
 from .loss import LossView
 from .regression import PredictedActualView, Regression1DView, RegressionHeatmapView, TimeSeriesView
+from .surface import SurfacePainter, SurfacePicture
 from .surface3d import Surface3DView, opengl_available
 
 __all__ = [
-    "PALETTE", "REGRESSION_CMAP", "surface_rgb", "GridSpec",
+    "PALETTE", "REGRESSION_CMAP", "surface_rgb", "surface_rgba", "GridSpec",
+    "SurfacePainter", "SurfacePicture",
     "ClassificationView", "Regression1DView", "RegressionHeatmapView", "Surface3DView",
     "opengl_available", "TimeSeriesView", "LossView", "ConfusionView", "PredictedActualView",
 ]

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._decimate import GrowingArray, PeakPyramid, peak_display
-from ._style import as_1d, displayable, make_layout_widget, set_label, style_plot
+from ._style import DISPLAY_LIMIT, as_1d, cache_static, displayable, make_layout_widget, set_label, style_plot
 from .colors import FOREGROUND, GRID_ALPHA, TRAIN_COLOR, VALIDATION_COLOR
 
 SERIES = ("loss", "val_loss", "score", "val_score")
@@ -19,19 +19,78 @@ METRICS = ("accuracy", "R²")
 # curves, 100k epochs, 35 ms vs 5 ms per frame), so the curves are 1 px.
 CURVE_WIDTH = 1
 _HEX_FOREGROUND = "#{:02x}{:02x}{:02x}".format(*FOREGROUND)
-_TRAIN_KEY = "<span style='color:#{:02x}{:02x}{:02x}'>━ training</span>".format(*TRAIN_COLOR)
-_VAL_KEY = "<span style='color:#{:02x}{:02x}{:02x}'>━ validation</span>".format(
-    *VALIDATION_COLOR)
+# The header's colour keys, as (text, colour, bold) runs of a _TextLine.
+_GAP = ("   ", None, False)
+_TRAIN_KEY = ("━ training", TRAIN_COLOR, False)
+_VAL_KEY = ("━ validation", VALIDATION_COLOR, False)
 
 
 def _format_metric(metric: str, value: float) -> str:
+    """Accuracy as a percentage; R² with three decimals while it is readable
+    that way (|R²| < 1000), else in three significant digits: a diverged
+    model's R² of -5.2e19 must not print as twenty digits."""
     if not math.isfinite(value):
         return "–"
-    return f"{100 * value:.1f}%" if metric == "accuracy" else f"{value:.3f}"
+    if metric == "accuracy":
+        return f"{100 * value:.1f}%"
+    return f"{value:.3f}" if abs(value) < 1000 else f"{value:.3g}"
 
 
 def _colored(text: str, rgb) -> str:
     return "<span style='color:#{:02x}{:02x}{:02x}'>{}</span>".format(*rgb, text)
+
+
+class _TextLine(QtWidgets.QWidget):
+    """One line of text runs in their own colours (the loss view's epoch line
+    and readout), painted directly, on an opaque background.
+
+    A rich-text ``QLabel`` did the same with HTML, but paints twice per
+    change (its text document lays out after the first paint and asks for
+    another) and is transparent (every ancestor repaints under it): three
+    repaint passes of the window per frame instead of two, for two labels
+    whose text changes on every frame. ``text()`` gives the line as rich
+    text.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._runs: tuple = ()
+        self._bold = QtGui.QFont(self.font())
+        self._bold.setBold(True)
+
+    def set_runs(self, runs) -> None:
+        """``runs``: (text, (r, g, b) or None for the foreground colour, bold)."""
+        runs = tuple(runs)
+        if runs != self._runs:
+            self._runs = runs
+            self.update()
+
+    def text(self) -> str:
+        parts = []
+        for text, color, bold in self._runs:
+            part = text if color is None else _colored(text, color)
+            parts.append(f"<b>{part}</b>" if bold else part)
+        return "".join(parts)
+
+    def line_height(self) -> int:
+        return max(QtGui.QFontMetrics(self._bold).height(), self.fontMetrics().height()) + 2
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QtGui.QPainter(self)
+        painter.fillRect(self.rect(), QtGui.QColor(255, 255, 255))
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        normal = self.font()
+        x = 0
+        baseline = (self.height() + QtGui.QFontMetrics(normal).ascent()
+                    - QtGui.QFontMetrics(normal).descent()) // 2
+        for text, color, bold in self._runs:
+            font = self._bold if bold else normal
+            painter.setFont(font)
+            painter.setPen(QtGui.QColor(*(FOREGROUND if color is None else color)))
+            painter.drawText(x, baseline, text)
+            x += QtGui.QFontMetrics(font).horizontalAdvance(text)
+        painter.end()
 
 
 def _format_loss(value: float) -> str:
@@ -86,6 +145,237 @@ class EpochAxis(pg.AxisItem):
         return strings
 
 
+def _quantised(low: float, high: float) -> tuple[float, float]:
+    """``[low, high]`` widened to multiples of a round step (1, 2 or 5 x 10^k)
+    of about a twentieth of its span: data creeping by less than a step
+    leaves the range, and so the axis, unchanged."""
+    span = high - low
+    if span <= 0:
+        span = max(abs(high), 1e-12)
+    raw = span / 20.0
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(magnitude * k for k in (1, 2, 5, 10) if magnitude * k >= raw)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
+#: where the epoch axis may end, per decade: steps of at most 25%
+_EPOCH_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def _epoch_bound(last: float) -> float:
+    """The last epoch rounded up to the next of 1, 1.25, 1.5, 2, 2.5, 3, 4,
+    5, 6, 8 x 10^k: the epoch axis re-scales about ten times per decade
+    instead of on every frame (re-making its ticks costs ~1 ms), and the
+    curves always fill at least 80% of the width."""
+    if last <= 10:
+        return float(max(last, 1.0))
+    magnitude = 10.0 ** math.floor(math.log10(last))
+    return next(magnitude * step for step in _EPOCH_STEPS if magnitude * step >= last)
+
+
+class _RangeItem(pg.GraphicsObject):
+    """An invisible item that tells its plot's auto-range what to show.
+
+    The curves are added with ``ignoreBounds``: following their exact extent
+    moved the range (and re-made both axes' ticks, ~1 ms each) on every
+    frame. This item's bounds are the data's extent made coarse (the last
+    epoch rounded up by ``_epoch_bound``, values to a round twentieth of
+    their span, in log10 when the plot is in log mode), so the range changes
+    only now and then. Zooming, panning and "View All" work as with any
+    item.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._x: tuple[float, float] | None = None
+        self._y: tuple[float, float, float] | None = None  # min, max, smallest positive
+        self._log_y = False
+        self._bounds: tuple | None = None
+
+    def set_extent(self, x, y) -> None:
+        """``x = (first, last)`` epochs, ``y = (min, max, min_positive)`` of the
+        finite values shown (None: no data)."""
+        self._x, self._y = x, y
+        self._update()
+
+    def setLogMode(self, x_mode: bool, y_mode: bool) -> None:  # noqa: N802 - pyqtgraph hook
+        self._log_y = bool(y_mode)
+        self._update()
+
+    def _update(self) -> None:
+        bounds = None
+        if self._x is not None and self._y is not None:
+            first, last = self._x
+            low, high, low_positive = self._y
+            if self._log_y:
+                low = math.log10(low_positive) if math.isfinite(low_positive) else None
+                high = math.log10(high) if high > 0 else None
+            if low is not None and high is not None and math.isfinite(low) and math.isfinite(high):
+                bounds = ((float(first), _epoch_bound(last)), _quantised(low, high))
+        if bounds != self._bounds:
+            self._bounds = bounds
+            self.informViewBoundsChanged()
+
+    def dataBounds(self, axis, frac=1.0, orthoRange=None):  # noqa: N802 - pyqtgraph hook
+        return None if self._bounds is None else self._bounds[axis]
+
+    def boundingRect(self):  # noqa: N802 - Qt override
+        return QtCore.QRectF()
+
+    def paint(self, *args) -> None:
+        pass
+
+
+class LossCurve(pg.GraphicsObject):
+    """One curve of the loss view: a polyline of points already reduced by
+    the view, drawn as one antialiased path.
+
+    pyqtgraph's ``PlotDataItem`` re-did per frame what the view had just done
+    (peak downsampling, clipping to the visible range, finite checks, data
+    bounds with warning filters) through a dozen Python calls per curve, and
+    its ``PlotCurveItem`` again at paint time: ~2 ms of the GUI thread per
+    frame for four curves, time the training thread waited for. Here
+    ``setData`` builds the path and the bounds once; painting is one
+    ``drawPath``.
+
+    The API is the part of ``PlotDataItem`` the app uses: ``setData(x, y)``,
+    ``getData()`` (the points drawn, log10 of y in log mode),
+    ``setLogMode`` (called by the PlotItem) and ``dataBounds``. ``opts``
+    names the reduction the loss view applies before ``setData``, in
+    pyqtgraph's terms: peak downsampling to about two points per pixel
+    column, clipped to the visible epochs.
+    """
+
+    def __init__(self, pen: QtGui.QPen, on_log_mode=None):
+        super().__init__()
+        self.opts = {"pen": pen, "antialias": True, "autoDownsample": True,
+                     "downsampleMethod": "peak", "clipToView": True}
+        self._pen = pen
+        self._on_log_mode = on_log_mode  # called when the plot switches log mode
+        self.log_y = False
+        self._x: np.ndarray | None = None
+        self._y: np.ndarray | None = None
+        self._path = QtGui.QPainterPath()
+        self._data_rect: QtCore.QRectF | None = None  # finite points' extent
+        self._rect: QtCore.QRectF | None = None       # plus a pixel for the pen
+
+    def setData(self, x, y, *, y_range=None, finite=None) -> None:  # noqa: N802 - pyqtgraph's name
+        """Draw the points ``(x, y)`` (x increasing and finite; NaN in y
+        leaves a gap).
+
+        ``y_range`` (min, max of the finite y; NaN for none) and ``finite``
+        (whether y has no NaN) may be given by a caller that already knows
+        them: every NumPy call on a few hundred points here lets the
+        training thread take the interpreter lock and the GUI thread wait
+        to get it back.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        self.prepareGeometryChange()
+        self._rect = None
+        self._x, self._y = (x, y) if x.size else (None, None)
+        if x.size == 0:
+            low = high = math.nan
+        elif y_range is None:
+            low, high = float(np.fmin.reduce(y)), float(np.fmax.reduce(y))
+        else:
+            low, high = y_range
+        if not math.isfinite(low):  # nothing to draw (no points, or only gaps)
+            self._path = QtGui.QPainterPath()
+            self._data_rect = None
+        else:
+            if finite is None:
+                finite = not np.isnan(y).any()
+            if finite:
+                self._path = pg.arrayToQPath(x, y, connect="all", finiteCheck=False)
+            else:
+                self._path = pg.arrayToQPath(x, y, connect="finite")
+            self._data_rect = QtCore.QRectF(float(x[0]), low, float(x[-1] - x[0]), high - low)
+        self.update()
+
+    def getData(self):  # noqa: N802 - pyqtgraph's name
+        return self._x, self._y
+
+    def setLogMode(self, x_mode: bool, y_mode: bool) -> None:  # noqa: N802 - pyqtgraph hook
+        y_mode = bool(y_mode)
+        if y_mode != self.log_y:
+            self.log_y = y_mode
+            if self._on_log_mode is not None:
+                self._on_log_mode()
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802 - pyqtgraph hook
+        rect = self._data_rect
+        if rect is None:
+            return (None, None)
+        return (rect.left(), rect.right()) if ax == 0 else (rect.top(), rect.bottom())
+
+    def boundingRect(self):  # noqa: N802 - Qt override
+        if self._rect is None:
+            if self._data_rect is None:
+                self._rect = QtCore.QRectF()
+            else:
+                px, py = self.pixelVectors()  # one pixel, in data units
+                px = 0.0 if px is None else px.length()
+                py = 0.0 if py is None else py.length()
+                self._rect = self._data_rect.adjusted(-px, -py, px, py)
+        return self._rect
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph hook
+        self._rect = None
+        self.prepareGeometryChange()
+
+    def paint(self, painter, *args) -> None:
+        if self._data_rect is None:
+            return
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(self._pen)
+        painter.drawPath(self._path)
+
+
+class _Header(QtWidgets.QWidget):
+    """The loss view's header: "epoch N" with the colour keys and the log
+    switch on one row, the newest values on the next.
+
+    Placed by hand rather than by a layout, at fixed sizes: a label whose
+    text changes (every frame here) asks its layout to recompute, and every
+    layout up to the main window's follows, unless the label's size is fixed
+    (Qt stops there). The labels take the header's width whenever it is
+    resized; text wider than that is clipped.
+    """
+
+    MARGIN = 10   # left and right
+    TOP = 6
+    SPACING = 2   # between the rows
+    BOTTOM = 2
+
+    def __init__(self, epoch_label, log_check, readout, parent=None):
+        super().__init__(parent)
+        # a QWidget subclass paints its style-sheet background only when asked
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._epoch_label, self._log_check, self._readout = epoch_label, log_check, readout
+        for widget in (epoch_label, log_check, readout):
+            widget.setParent(self)
+        self._line = max(epoch_label.line_height(), readout.line_height())
+        self._row = max(self._line, log_check.sizeHint().height())
+        self.setFixedHeight(self.TOP + self._row + self.SPACING + self._line + self.BOTTOM)
+        self.setMinimumWidth(2 * self.MARGIN + log_check.sizeHint().width() + 120)
+        self._place()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        width, margin, line = self.width(), self.MARGIN, self._line
+        check = self._log_check.sizeHint()
+        self._log_check.setGeometry(width - margin - check.width(), self.TOP + (self._row - check.height()) // 2,
+                                    check.width(), check.height())
+        self._epoch_label.setFixedSize(max(1, width - 2 * margin - check.width() - 6), line)
+        self._epoch_label.move(margin, self.TOP + (self._row - line) // 2)
+        self._readout.setFixedSize(max(1, width - 2 * margin), line)
+        self._readout.move(margin, self.TOP + self._row + self.SPACING)
+
+
 class LossView(QtWidgets.QWidget):
     """Training and validation loss (top plot) and the metric (bottom plot,
     accuracy or R²) against the epoch, with a log-scale switch for the loss.
@@ -103,10 +393,11 @@ class LossView(QtWidgets.QWidget):
     loss_plot, metric_plot : pg.PlotItem
     curves : dict[str, pg.PlotDataItem]
         Keys ``"loss"``, ``"val_loss"``, ``"score"``, ``"val_score"``.
-    epoch_label : QLabel
-        The newest epoch and the curves' colour keys (the legend).
-    readout : QLabel
-        The newest loss and metric, training / validation.
+    epoch_label : QWidget
+        The newest epoch and the curves' colour keys (the legend);
+        ``text()`` gives it as rich text.
+    readout : QWidget
+        The newest loss and metric, training / validation (``text()`` too).
     log_check : QCheckBox
         The user's log-scale switch (mirrors :meth:`set_log_scale`).
     """
@@ -117,25 +408,16 @@ class LossView(QtWidgets.QWidget):
 
         # Header: "epoch N" and the colour keys (the legend), the log switch,
         # and below them the newest values, coloured like their curves.
-        self.epoch_label = QtWidgets.QLabel()
-        self.readout = QtWidgets.QLabel()
-        for label in (self.epoch_label, self.readout):
-            label.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.epoch_label = _TextLine()
+        self.readout = _TextLine()
         self.log_check = QtWidgets.QCheckBox("Log scale")
         self.log_check.setToolTip("Show the loss on a logarithmic axis "
                                   "(small late improvements stay visible).")
         self.log_check.toggled.connect(self._on_log_check_toggled)
-        header = QtWidgets.QWidget()
+        header = _Header(self.epoch_label, self.log_check, self.readout)
         header.setObjectName("lossHeader")
         header.setStyleSheet(f"#lossHeader {{ background: white; }} "
                              f"QLabel, QCheckBox {{ color: {_HEX_FOREGROUND}; }}")
-        header_layout = QtWidgets.QGridLayout(header)
-        header_layout.setContentsMargins(10, 6, 10, 2)
-        header_layout.setVerticalSpacing(2)
-        header_layout.addWidget(self.epoch_label, 0, 0)
-        header_layout.addWidget(self.log_check, 0, 1)
-        header_layout.addWidget(self.readout, 1, 0, 1, 2)
-        header_layout.setColumnStretch(0, 1)
 
         self._canvas = make_layout_widget()
         self._canvas.ci.setContentsMargins(4, 0, 10, 4)
@@ -165,23 +447,34 @@ class LossView(QtWidgets.QWidget):
         set_label(self.loss_plot, "left", "loss")
         set_label(self.metric_plot, "bottom", "epoch")
 
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[str, LossCurve] = {}
         for name in SERIES:
             is_val = name.startswith("val_")
             color = VALIDATION_COLOR if is_val else TRAIN_COLOR
-            curve = pg.PlotDataItem(pen=pg.mkPen(color, width=CURVE_WIDTH), antialias=True)
-            (self.metric_plot if "score" in name else self.loss_plot).addItem(curve)
+            curve = LossCurve(pg.mkPen(color, width=CURVE_WIDTH), on_log_mode=self._on_log_mode_changed)
+            # the plot's range follows its _RangeItem, not the exact curves
+            (self.metric_plot if "score" in name else self.loss_plot).addItem(curve, ignoreBounds=True)
             self.curves[name] = curve
+        self._range_items = {"loss": _RangeItem(), "score": _RangeItem()}
+        self.loss_plot.addItem(self._range_items["loss"])
+        self.metric_plot.addItem(self._range_items["score"])
         for plot in (self.loss_plot, self.metric_plot):
-            # Set through the PlotItem (it pushes its own settings onto items
-            # it adds, and shows them in its context menu).
-            plot.setDownsampling(auto=True, mode="peak")
-            plot.setClipToView(True)
+            # The axes change only when the range does; between those
+            # moments they are drawn from a cached pixmap (the grid lines
+            # belong to the left axis and span the plot, so every curve
+            # update used to replay their ticks, labels and lines).
+            for axis in ("left", "bottom"):
+                cache_static(plot.getAxis(axis))
 
         self._epochs = GrowingArray()
-        self._series = {name: GrowingArray() for name in SERIES}
-        self._pyramids = {name: PeakPyramid() for name in SERIES}
+        # The four series side by side, (4, n): one NumPy call per pyramid
+        # level updates all of them (per series it was ~100 small calls a frame).
+        self._values = GrowingArray(rows=len(SERIES))
+        self._pyramid = PeakPyramid()
+        self._row = {name: row for row, name in enumerate(SERIES)}
         self._shown: dict[str, tuple] = {}
+        # finite extent of each plot's values: [min, max, smallest positive]
+        self._extent = {"loss": [math.inf, -math.inf, math.inf], "score": [math.inf, -math.inf, math.inf]}
         self._metric = "accuracy"
         for plot in (self.loss_plot, self.metric_plot):
             plot.vb.sigXRangeChanged.connect(self._on_x_range_changed)
@@ -195,11 +488,14 @@ class LossView(QtWidgets.QWidget):
             raise ValueError(f"metric_name must be one of {METRICS}, got {metric_name!r}")
         self._metric = metric_name
         self._epochs.clear()
+        self._values.clear()
+        self._pyramid.clear()
         for name in SERIES:
-            self._series[name].clear()
-            self._pyramids[name].clear()
             self.curves[name].setData([], [])
         self._shown.clear()
+        for key, item in self._range_items.items():
+            self._extent[key] = [math.inf, -math.inf, math.inf]
+            item.set_extent(None, None)
         set_label(self.metric_plot, "left", metric_name)
         # Accuracy lives in [0, 1]; R² in (-inf, 1], but an early R² of -50
         # would squash the curve that matters, so the axis stops at -1.
@@ -207,8 +503,8 @@ class LossView(QtWidgets.QWidget):
         self.metric_plot.vb.setLimits(yMin=low, yMax=1.05)
         for plot in (self.loss_plot, self.metric_plot):
             plot.enableAutoRange()
-        self.epoch_label.setText(f"<b>epoch 0</b> &nbsp;&nbsp; {_TRAIN_KEY} &nbsp; {_VAL_KEY}")
-        self.readout.setText(f"loss – &nbsp;·&nbsp; {metric_name} –")
+        self.epoch_label.set_runs([("epoch 0", None, True), _GAP, _TRAIN_KEY, ("  ", None, False), _VAL_KEY])
+        self.readout.set_runs([(f"loss –  ·  {metric_name} –", None, False)])
 
     def append(self, epochs, loss, val_loss, score, val_score) -> None:
         """Add epochs to the curves.
@@ -232,10 +528,15 @@ class LossView(QtWidgets.QWidget):
             raise ValueError(f"epochs must increase after the last shown epoch "
                              f"{previous}, got {epochs[:5].tolist()}...")
         self._epochs.extend(epochs)
-        for name, values in columns.items():
-            self._series[name].extend(values)
-            self._pyramids[name].update(self._series[name].values)
+        self._values.extend(np.vstack([columns[name] for name in SERIES]))
+        self._pyramid.update(self._values.values)
+        self._update_ranges(columns)
         self._redraw()
+        # Settle the auto range now: pyqtgraph would do it while painting,
+        # and the range change it makes there (axes, clipped curves) asks for
+        # a second paint of the whole view, every frame.
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.vb.prepareForPaint()
         self._update_readout()
 
     def set_log_scale(self, on: bool) -> None:
@@ -259,13 +560,19 @@ class LossView(QtWidgets.QWidget):
         """The full history of ``name`` ("epoch" or one of SERIES), a copy."""
         if name == "epoch":
             return self._epochs.values.copy()
-        if name not in self._series:
+        if name not in self._row:
             raise ValueError(f"name must be 'epoch' or one of {SERIES}, got {name!r}")
-        return self._series[name].values.copy()
+        return self._values.values[self._row[name]].copy()
 
     # -- drawing -------------------------------------------------------------
     def _on_log_check_toggled(self, checked: bool) -> None:
         self.set_log_scale(checked)
+
+    def _on_log_mode_changed(self) -> None:
+        # a curve switched log mode (the switch, or the plot's own menu):
+        # show its points in the new scale now
+        self._shown.clear()
+        self._redraw()
 
     def _on_x_range_changed(self, *args) -> None:
         # Zooming in shows finer detail; the cache makes this a no-op when
@@ -289,30 +596,68 @@ class LossView(QtWidgets.QWidget):
         if n == 0:
             return
         x = self._epochs.values
+        decimated = {}  # the x-linked plots usually share one span: decimate once
         for plot, names in ((self.loss_plot, SERIES[:2]), (self.metric_plot, SERIES[2:])):
             start, stop, width = self._visible_span(plot)
             if stop <= start:
                 continue
+            key = (start, stop, width, n)
+            if all(self._shown.get(name) == key for name in names):
+                continue
+            if key not in decimated:
+                # All four rows at once, and their ranges and gaps: a few
+                # NumPy calls per frame rather than a few per curve.
+                xs, ys = peak_display(x, self._values.values, self._pyramid, start, stop, width)
+                ys = displayable(ys)
+                decimated[key] = (xs, ys, np.fmin.reduce(ys, axis=1), np.fmax.reduce(ys, axis=1),
+                                  np.isnan(ys).any(axis=1))
+            xs, ys, lows, highs, gaps = decimated[key]
             for name in names:
-                key = (start, stop, width, n)
-                if self._shown.get(name) == key:
-                    continue
-                self._shown[name] = key
-                xs, ys = peak_display(x, self._series[name].values, self._pyramids[name],
-                                      start, stop, width)
-                self.curves[name].setData(xs, displayable(ys))
+                if self._shown.get(name) != key:
+                    self._shown[name] = key
+                    curve, row = self.curves[name], self._row[name]
+                    if curve.log_y:
+                        with np.errstate(divide="ignore", invalid="ignore"):
+                            values = np.log10(ys[row])
+                        values[~np.isfinite(values)] = np.nan  # log of 0 or less: a gap
+                        curve.setData(xs, values)
+                    else:
+                        curve.setData(xs, ys[row], y_range=(float(lows[row]), float(highs[row])),
+                                      finite=not gaps[row])
+
+    def _update_ranges(self, columns: dict) -> None:
+        """Grow each plot's extent by the new values; its _RangeItem turns it
+        into the auto-range's (coarse) target."""
+        first, last = float(self._epochs.values[0]), float(self._epochs.values[-1])
+        for key, names in (("loss", SERIES[:2]), ("score", SERIES[2:])):
+            extent = self._extent[key]
+            for name in names:
+                values = columns[name]
+                values = np.clip(values[np.isfinite(values)], -DISPLAY_LIMIT, DISPLAY_LIMIT)
+                if values.size:
+                    extent[0] = min(extent[0], float(values.min()))
+                    extent[1] = max(extent[1], float(values.max()))
+                    positive = values[values > 0]
+                    if positive.size:
+                        extent[2] = min(extent[2], float(positive.min()))
+            has_values = extent[0] <= extent[1]
+            self._range_items[key].set_extent((first, last), tuple(extent) if has_values else None)
 
     def _update_readout(self) -> None:
-        last = {name: float(self._series[name].values[-1]) for name in SERIES}
+        newest = self._values.values[:, -1]
+        last = {name: float(newest[row]) for name, row in self._row.items()}
         metric = self._metric
         has_validation = math.isfinite(last["val_loss"]) or math.isfinite(last["val_score"])
-        keys = f"{_TRAIN_KEY} &nbsp; {_VAL_KEY}" if has_validation else _TRAIN_KEY
-        self.epoch_label.setText(f"<b>epoch {int(self._epochs.values[-1]):,}</b> "
-                                 f"&nbsp;&nbsp; {keys}")
-        loss = _colored(_format_loss(last["loss"]), TRAIN_COLOR)
-        score = _colored(_format_metric(metric, last["score"]), TRAIN_COLOR)
+        epoch = (f"epoch {int(self._epochs.values[-1]):,}", None, True)
         if has_validation:
-            loss += " / " + _colored(_format_loss(last["val_loss"]), VALIDATION_COLOR)
-            score += " / " + _colored(_format_metric(metric, last["val_score"]),
-                                      VALIDATION_COLOR)
-        self.readout.setText(f"loss {loss} &nbsp;·&nbsp; {metric} {score}")
+            self.epoch_label.set_runs([epoch, _GAP, _TRAIN_KEY, ("  ", None, False), _VAL_KEY])
+        else:
+            self.epoch_label.set_runs([epoch, _GAP, _TRAIN_KEY])
+        runs = [("loss ", None, False), (_format_loss(last["loss"]), TRAIN_COLOR, False)]
+        if has_validation:
+            runs += [(" / ", None, False), (_format_loss(last["val_loss"]), VALIDATION_COLOR, False)]
+        runs += [(f"  ·  {metric} ", None, False), (_format_metric(metric, last["score"]), TRAIN_COLOR, False)]
+        if has_validation:
+            runs += [(" / ", None, False),
+                     (_format_metric(metric, last["val_score"]), VALIDATION_COLOR, False)]
+        self.readout.set_runs(runs)

@@ -158,7 +158,7 @@ def _quantised(low: float, high: float) -> tuple[float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
-#: where the epoch axis may end, per decade: steps of at most 25%
+#: where the epoch axis may end, per decade: steps of at most a third
 _EPOCH_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
@@ -166,7 +166,7 @@ def _epoch_bound(last: float) -> float:
     """The last epoch rounded up to the next of 1, 1.25, 1.5, 2, 2.5, 3, 4,
     5, 6, 8 x 10^k: the epoch axis re-scales about ten times per decade
     instead of on every frame (re-making its ticks costs ~1 ms), and the
-    curves always fill at least 80% of the width."""
+    curves always fill at least 75% of the width."""
     if last <= 10:
         return float(max(last, 1.0))
     magnitude = 10.0 ** math.floor(math.log10(last))

@@ -25,30 +25,33 @@ pile up however fast training runs. Everything emitted
 is a fresh array the worker never touches again (a ``Signal(object)`` hands
 the receiver the very object emitted).
 
-The render thread. A report's pictures are not made in the training thread
-nor in the GUI thread: when a report is due, the worker cuts the pending
-metrics, takes a snapshot of the model (``model.snapshot()``: the parameter
-vector copied, microseconds) and hands both to ``Renderer``, a second
-thread, and trains on. The renderer evaluates the snapshot on the view's
-grid (and the dataset rows when a view draws them), turns the grid outputs
-into the view's finished picture with the painter the view supplied (for
-the decision surface: a ready 8-bit image and the 0.5 boundary), and emits
-the report. So each frame shows its own epoch's model (what a GIF of the run
+The render thread and process. A report's pictures are made neither in the
+training thread nor in the GUI thread: when a report is due, the worker cuts
+the pending metrics, takes a snapshot of the model (``model.snapshot()``: the
+parameter vector copied, microseconds) and hands both to ``Renderer``, a
+second thread, and trains on. The renderer has the snapshot evaluated on the
+view's grid (and the dataset rows when a view draws them) and the grid
+outputs turned into the view's finished picture by the painter the view
+supplied (for the decision surface: a ready 8-bit image and the 0.5
+boundary), then emits the report. The work itself runs in a child process
+(``gui.render_process``): in this interpreter its few dozen large NumPy
+calls per frame would each take the interpreter lock back from the training
+thread. So each frame shows its own epoch's model (what a GIF of the run
 records), the loss curve still gets every epoch, there is still at most one
-report in flight (from the snapshot until the GUI's ack), and the GUI
-thread only hands finished arrays to its items.
+report in flight (from the snapshot until the GUI's ack), and the GUI thread
+only hands finished arrays to its items.
 
-Pacing. Python threads share one interpreter lock, so GUI time spent in
-pyqtgraph's Python code comes out of training time; the render thread's
-large NumPy operations release the lock and use the second core. Three
-knobs keep that in check:
+Pacing. Python threads share one interpreter lock, so the GUI thread's time
+in Qt and pyqtgraph comes out of training time. Three knobs keep that in
+check:
 
 - reports at most every REPORT_INTERVAL (screen rate);
 - the ack carries the GUI thread's CPU time per frame; reports are spaced so
   that drawing takes at most GUI_BUDGET of a core;
-- the render thread's CPU time per report is measured; reports are spaced so
-  that it takes at most OUTPUT_BUDGET of a core. Every report of a changed
-  model carries fresh outputs: each frame shows the picture of its epoch.
+- the render CPU time per report is measured; reports are spaced so that it
+  takes at most OUTPUT_BUDGET of a core (the second one, shared with the
+  GUI thread). Every report of a changed model carries fresh outputs: each
+  frame shows the picture of its epoch.
 
 Commands are numbered; a report carries the number of the last command
 applied (``command_seq``), so the window can tell outputs made for an old grid
@@ -69,14 +72,14 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
 from algorithms import Trainer
-from gui.presenter import is_classifier
+from gui.render_process import RenderError, RenderProcess, render_outputs
 
 #: shortest time between two reports: screen rate
 REPORT_INTERVAL = 1.0 / 60.0
-#: share of a core the render thread may spend on a report's outputs and
-#: picture (it runs beside training, on the second core). When making them
-#: is slower than this allows at screen rate, reports are spaced out.
-OUTPUT_BUDGET = 0.2
+#: share of a core the render process may spend on reports' outputs and
+#: pictures (beside training, on the core the GUI thread also uses). When
+#: making them is slower than this allows at screen rate, reports are spaced out.
+OUTPUT_BUDGET = 0.4
 #: share of one core the GUI thread may spend drawing reports. Python threads
 #: share one interpreter lock: every millisecond the GUI spends in pyqtgraph's
 #: Python code is a millisecond the worker cannot train. When drawing a frame
@@ -157,22 +160,28 @@ class Renderer:
     """The render thread: turns a report's model snapshot into outputs on the
     grid (and rows) and the view's picture, then sends the report.
 
-    The training thread hands over a job and goes straight back to training;
-    the big NumPy operations here (the forward pass over 40,000 grid points,
-    the colouring) release the interpreter lock, so they run on the second
-    core instead of taking turns with training. One job at a time (the worker
-    keeps at most one report in flight), in order. ``stop`` ends the thread
-    and waits for it.
+    The training thread hands over a job and goes straight back to training.
+    The work itself is done by a :class:`~gui.render_process.RenderProcess`
+    (started with the first job), so it takes neither the training thread's
+    interpreter lock nor its core; this thread only pickles the snapshot and
+    waits for the answer. Where no render process can be used (it could not
+    start or died, or a job cannot be pickled, e.g. a painter defined in a
+    function), the job is rendered here instead, which is correct but costs
+    training more. One job at a time (the worker keeps at most one report in
+    flight), in order. ``stop`` ends the thread and the process and waits
+    for both.
 
-    ``cost`` is the CPU time per job (smoothed), for pacing, ``wall`` its
-    wall-clock time; ``error`` an exception a job raised (the worker takes it
-    and stops training).
+    ``cost`` is the CPU time per job (smoothed; the process's when it did
+    the job), for pacing, ``wall`` its wall-clock time; ``error`` an
+    exception a job raised (the worker takes it and stops training).
     """
 
-    def __init__(self, send) -> None:
+    def __init__(self, send, use_process: bool = True) -> None:
         self._send = send  # called with the finished report, in the render thread
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._use_process = use_process
+        self.process: RenderProcess | None = None
         self.cost = 0.0
         self.wall = 0.0  # wall-clock seconds per job (smoothed): waits for the lock included
         self.error: BaseException | None = None
@@ -188,62 +197,81 @@ class Renderer:
         self._jobs.put(job)
 
     def stop(self) -> None:
-        """Finish the job at hand, end the thread and wait for it (idempotent)."""
+        """Finish the job at hand, end the thread and the render process and
+        wait for them (idempotent)."""
         if self._thread is not None:
             self._jobs.put(None)
             self._thread.join()
             self._thread = None
 
     def _run(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            started, started_wall = time.thread_time(), time.perf_counter()
-            try:
-                if job.model is not None:
-                    self._render(job)
-                    cost, wall = time.thread_time() - started, time.perf_counter() - started_wall
-                    self.cost = cost if self.cost == 0 else 0.7 * self.cost + 0.3 * cost
-                    self.wall = wall if self.wall == 0 else 0.7 * self.wall + 0.3 * wall
-            except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
-                self.error = exc
-            finally:
+        try:
+            while True:
+                job = self._jobs.get()
+                if job is None:
+                    return
+                started, started_wall = time.thread_time(), time.perf_counter()
                 try:
-                    self._send(job.report)
-                except RuntimeError:  # the worker is gone (shutting down): nobody to tell
-                    pass
+                    if job.model is not None:
+                        remote_cost = self._render(job)
+                        cost = time.thread_time() - started + remote_cost
+                        wall = time.perf_counter() - started_wall
+                        self.cost = cost if self.cost == 0 else 0.7 * self.cost + 0.3 * cost
+                        self.wall = wall if self.wall == 0 else 0.7 * self.wall + 0.3 * wall
+                except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
+                    self.error = exc.args[0] if isinstance(exc, RenderError) and isinstance(
+                        exc.args[0], BaseException) else exc
+                finally:
+                    try:
+                        self._send(job.report)
+                    except RuntimeError:  # the worker is gone (shutting down): nobody to tell
+                        pass
+        finally:
+            if self.process is not None:
+                self.process.close()
+
+    def _render(self, job: _RenderJob) -> float:
+        """Fill in the job's report; returns the render process's CPU seconds
+        (0 when rendered here)."""
+        report = job.report
+        process = self._ensure_process()
+        if process is not None:
+            try:
+                outputs = process.render(job.model, job.transform, job.grid, job.X, job.painter)
+            except ValueError:
+                pass  # not picklable: render this one here
+            except (OSError, EOFError):
+                # The child is gone: say nothing, render here from now on.
+                process.close()
+                self.process, self._use_process = None, False
+            else:
+                report.grid_output, report.sample_output, report.picture = outputs
+                return process.last_cost
+        grid_inputs = self._model_inputs("grid", job.grid, job.transform)
+        row_inputs = self._model_inputs("rows", job.X, job.transform)
+        report.grid_output, report.sample_output, report.picture = render_outputs(
+            job.model, grid_inputs, row_inputs, job.painter)
+        return 0.0
+
+    def _ensure_process(self) -> RenderProcess | None:
+        if self.process is None and self._use_process:
+            try:
+                self.process = RenderProcess()
+            except (OSError, RuntimeError, ValueError):
+                self._use_process = False  # e.g. no processes allowed here: render in this thread
+        return self.process
 
     def _model_inputs(self, key: str, points, transform):
         """``transform.transform(points)``, cached: the grid changes only when
         the view does, the rows only with new data."""
+        if points is None:
+            return None
         cached = self._inputs.get(key)
         if cached is not None and cached[0] is points and cached[1] is transform:
             return cached[2]
         inputs = transform.transform(points) if transform is not None else points
         self._inputs[key] = (points, transform, inputs)
         return inputs
-
-    def _render(self, job: _RenderJob) -> None:
-        # A model on the edge of blowing up may overflow in float32 where
-        # the model itself did not: its picture shows it (white, NaN); no
-        # warnings from this thread.
-        with np.errstate(all="ignore"):
-            self._render_outputs(job)
-
-    def _render_outputs(self, job: _RenderJob) -> None:
-        model, report = job.model, job.report
-        classifier = is_classifier(model)
-        predict = model.predict_proba if classifier else model.predict
-        grid_output = sample_output = picture = None
-        if job.grid is not None and len(job.grid):
-            grid_output = np.asarray(predict(self._model_inputs("grid", job.grid, job.transform)))
-            classes = getattr(model, "classes_", None)
-            if job.painter is not None and classifier and classes is not None:
-                picture = job.painter(grid_output, classes)
-        if job.X is not None and len(job.X):
-            sample_output = np.asarray(predict(self._model_inputs("rows", job.X, job.transform)))
-        report.grid_output, report.sample_output, report.picture = grid_output, sample_output, picture
 
 
 class TrainingWorker(QObject):

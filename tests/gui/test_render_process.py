@@ -1,0 +1,168 @@
+"""The render process: the same outputs as rendering in the app's own
+interpreter, failures reported rather than lost, and the worker falling back
+to its render thread when the process cannot be used."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+import datasets
+from algorithms import LinearRegression, NeuralNetwork, Trainer
+from algorithms.preprocessing import FeatureTransform
+from gui.render_process import RenderError, RenderProcess, render_outputs
+from gui.views import GridSpec, SurfacePainter
+
+from .conftest import TIMEOUT_MS
+from .test_render_thread import GRID, Collector, configure, moons, network
+
+
+class FailingPainter:
+    """A painter that can be pickled (module level) and always fails."""
+
+    def __call__(self, proba, classes):
+        raise RuntimeError("the painter broke")
+
+
+def trained_classifier(n_epochs=5):
+    ds = moons()
+    model = NeuralNetwork(hidden_layers=(8,), task="classification", random_state=0, max_epochs=1000)
+    trainer = Trainer(model, ds.X, ds.y)
+    for _ in range(n_epochs):
+        trainer.step()
+    return ds, model
+
+
+@pytest.fixture
+def process():
+    made = RenderProcess()
+    yield made
+    made.close()
+    assert not made.is_alive()
+
+
+def test_render_outputs_are_the_models_predictions_and_the_painters_picture():
+    ds, model = trained_classifier()
+    points = GRID.points()
+    grid_output, sample_output, picture = render_outputs(model, points, ds.X, SurfacePainter(GRID))
+    np.testing.assert_array_equal(grid_output, model.predict_proba(points))
+    np.testing.assert_array_equal(sample_output, model.predict_proba(ds.X))
+    np.testing.assert_array_equal(picture.bgra, SurfacePainter(GRID)(grid_output, model.classes_).bgra)
+    assert render_outputs(model, None, None, SurfacePainter(GRID)) == (None, None, None)
+
+
+def test_the_process_renders_what_the_app_would_render_itself(process):
+    ds, model = trained_classifier()
+    snapshot = model.snapshot(dtype=np.float32)
+    points = GRID.points()
+    transform = FeatureTransform(["x1", "x2"])
+    got = process.render(snapshot, transform, points, ds.X, SurfacePainter(GRID))
+    expected = render_outputs(snapshot, transform.transform(points), transform.transform(ds.X),
+                              SurfacePainter(GRID))
+    assert process.pid != os.getpid() and process.is_alive()
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+    np.testing.assert_array_equal(got[2].bgra, expected[2].bgra)
+    assert process.last_cost >= 0.0
+
+
+def test_the_process_follows_new_grids_and_new_models(process):
+    ds, model = trained_classifier(1)
+    first = process.render(model.snapshot(), None, GRID.points(), None, None)[0]
+    bigger = GridSpec((-3.0, 3.0), (-3.0, 3.0), 20, 30)
+    # a new grid object is sent again; the rows were never asked for
+    grid_output, sample_output, picture = process.render(model.snapshot(), None, bigger.points(), None, None)
+    assert grid_output.shape == (600, 2) and sample_output is None and picture is None
+    np.testing.assert_allclose(grid_output, model.predict_proba(bigger.points()), atol=1e-6)
+    # a later model on the first grid: the new parameters, not the old ones
+    Trainer(model, ds.X, ds.y).step()
+    again = process.render(model.snapshot(), None, GRID.points(), None, None)[0]
+    np.testing.assert_allclose(again, model.predict_proba(GRID.points()), atol=1e-6)
+    assert np.abs(again - first).max() > 1e-4
+
+
+def test_a_regressor_gets_its_predictions(process):
+    ds = datasets.make("sine", n_samples=80, random_state=0)
+    model = LinearRegression().fit(ds.X, ds.y)
+    grid = np.linspace(-3, 3, 50)[:, None]
+    grid_output, sample_output, picture = process.render(model, None, grid, ds.X, SurfacePainter(GRID))
+    np.testing.assert_allclose(grid_output, model.predict(grid))
+    np.testing.assert_allclose(sample_output, model.predict(ds.X))
+    assert picture is None  # a painter is for classifiers' probabilities
+
+
+def test_a_failure_in_the_process_comes_back_as_a_render_error(process):
+    ds, model = trained_classifier(1)
+    with pytest.raises(RenderError) as failure:
+        process.render(model, None, GRID.points(), None, FailingPainter())
+    assert isinstance(failure.value.args[0], RuntimeError)
+    assert "the painter broke" in str(failure.value.args[0])
+    # wrong inputs for the model: the model's own ValueError
+    with pytest.raises(RenderError) as failure:
+        process.render(model, None, np.zeros((5, 3)), None, None)
+    assert isinstance(failure.value.args[0], ValueError)
+    # and the process goes on serving
+    assert process.render(model, None, GRID.points(), None, None)[0].shape == (GRID.nx * GRID.ny, 2)
+
+
+def test_a_job_that_cannot_be_pickled_is_refused_and_the_process_goes_on(process):
+    ds, model = trained_classifier(1)
+    with pytest.raises(ValueError, match="cannot be sent"):
+        process.render(model, None, GRID.points(), None, lambda proba, classes: None)
+    assert process.render(model, None, GRID.points(), None, None)[0].shape == (GRID.nx * GRID.ny, 2)
+
+
+def test_close_ends_the_process_even_when_it_died_first():
+    process = RenderProcess()
+    ds, model = trained_classifier(1)
+    process.render(model, None, GRID.points(), None, None)
+    os.kill(process.pid, signal.SIGKILL)
+    with pytest.raises((EOFError, OSError)):
+        process.render(model, None, GRID.points(), None, None)
+    process.close()
+    process.close()  # idempotent
+    assert not process.is_alive()
+
+
+def test_the_worker_renders_in_its_process_and_carries_on_when_it_dies(qtbot):
+    from gui.worker import TrainingController
+
+    ctl = TrainingController()
+    collector = Collector()
+    ctl.report_received.connect(collector.on_report)
+    try:
+        configure(ctl, moons(), network())
+        ctl.play()
+        qtbot.waitUntil(lambda: any(r.picture is not None for r in collector.reports), timeout=TIMEOUT_MS)
+        renderer = ctl._worker._renderer
+        process = renderer.process
+        assert process is not None and process.is_alive() and process.pid != os.getpid()
+
+        os.kill(process.pid, signal.SIGKILL)
+        seen = len(collector.reports)
+        # pictures go on (made in the render thread now), with no error
+        qtbot.waitUntil(lambda: sum(r.picture is not None for r in collector.reports[seen:]) >= 3,
+                        timeout=TIMEOUT_MS)
+        assert all(r.stopped is None for r in collector.reports[seen:])
+        assert renderer.process is None
+    finally:
+        assert ctl.stop()
+    assert not process.is_alive()
+
+
+def test_stopping_the_worker_ends_its_render_process(qtbot):
+    from gui.worker import TrainingController
+
+    ctl = TrainingController()
+    collector = Collector()
+    ctl.report_received.connect(collector.on_report)
+    configure(ctl, moons(), network())
+    ctl.play()
+    qtbot.waitUntil(lambda: any(r.picture is not None for r in collector.reports), timeout=TIMEOUT_MS)
+    process = ctl._worker._renderer.process
+    assert process is not None and process.is_alive()
+    assert ctl.stop()
+    assert not process.is_alive()

@@ -21,6 +21,10 @@ not start or died, or a job cannot be pickled).
 Children are forked from multiprocessing's fork server (started once per app,
 with this module and the views preloaded), so a new child costs tens of
 milliseconds; where there is no fork server (Windows) they are spawned.
+Trap: like every multiprocessing start method but fork, the fork server
+imports the main script as ``__mp_main__``, so a script that opens the
+window must do so under ``if __name__ == "__main__":`` (``main.py`` and the
+benchmarks do), or the fork server runs it again.
 """
 
 from __future__ import annotations

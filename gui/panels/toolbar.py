@@ -7,12 +7,17 @@ parts (draw mode, GIF recording) add their own actions to it.
 
 from __future__ import annotations
 
+import math
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolBar, QWidget
 
 #: speed settings, slow motion to flat out: epochs per second, None = as fast as possible
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
+#: seconds between two updates of the epochs-per-second readout while training
+RATE_REFRESH = 0.25
 
 
 def speed_text(speed: float | None) -> str:
@@ -83,6 +88,7 @@ class TrainingToolbar(QToolBar):
         self.addWidget(self.rate_label)
         self._running = False
         self.set_epoch(0)
+        self._rate_shown_at, self._rate_shown = -math.inf, 0.0
         self.set_rate(0.0)
 
         spacer = QWidget()
@@ -119,6 +125,13 @@ class TrainingToolbar(QToolBar):
             self.epoch_label.setText(text)
 
     def set_rate(self, epochs_per_second: float) -> None:
+        """Show the training speed: at once when training stops (0) or starts
+        again, otherwise at most every RATE_REFRESH seconds (a number
+        changing on every frame cannot be read, and each change repaints)."""
+        now = time.monotonic()
+        if epochs_per_second and self._rate_shown and now - self._rate_shown_at < RATE_REFRESH:
+            return
+        self._rate_shown_at, self._rate_shown = now, epochs_per_second
         rate = f"{epochs_per_second:,.0f}" if epochs_per_second >= 10 else f"{epochs_per_second:.1f}"
         text = f"{rate} epochs/s"
         if text != self.rate_label.text():

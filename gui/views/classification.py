@@ -124,6 +124,7 @@ class ClassificationView(PlotView):
         self._X = np.empty((0, 2))
         self._y = np.empty(0, dtype=np.int64)
         self._class_names: tuple[str, ...] = ()
+        self._parked: set[int] = set()  # class codes whose items are hidden for being unused
         self._has_validation = False
         self._misclassified: np.ndarray | None = None
         self._grid = GridSpec(frame_range([]), frame_range([]), GRID_SIZE, GRID_SIZE)
@@ -177,6 +178,15 @@ class ClassificationView(PlotView):
                     item.setData(pos=self._X[rows])
                 elif len(item.data):
                     item.clear()
+            # Colours no class uses are hidden: Qt asks every visible item
+            # for its bounds on every repaint, a Python call each.
+            train = self.train_items[code]
+            if code >= len(class_names) and code not in self._parked:
+                self._parked.add(code)
+                train.hide()
+            elif code < len(class_names) and code in self._parked:
+                self._parked.discard(code)
+                train.show()
         self._misclassified = None
         self.ring_item.clear()
         self.ring_item.hide()

@@ -245,6 +245,25 @@ def test_classification_legend_hides_a_class_train_and_validation(qtbot):
     assert view.validation_items[0].isVisible()
 
 
+def test_classification_hides_the_colours_no_class_uses_and_shows_them_for_new_classes(qtbot):
+    view = show(qtbot, ClassificationView())
+    rng = np.random.default_rng(0)
+    X, y = two_blobs(rng)
+    view.set_data(X, y, ["a", "b"], rng.random(y.size) < 0.3)
+    visible = [item.isVisible() for item in view.train_items]
+    assert visible == [True, True] + [False] * (len(PALETTE) - 2)
+    assert [item.isVisible() for item in view.validation_items] == visible
+    # a third class appears (drawn, or new data): its colour shows again
+    X3, y3 = spiral(20, 3, 0.1, rng)
+    view.set_data(X3, y3, ["a", "b", "c"], rng.random(y3.size) < 0.3)
+    assert [item.isVisible() for item in view.train_items[:4]] == [True, True, True, False]
+    assert view.validation_items[2].isVisible() and len(view.validation_items[2].data) > 0
+    # a class the person hid in the legend stays hidden through new data
+    view.train_items[1].setVisible(False)
+    view.set_data(X3, y3, ["a", "b", "c"])
+    assert not view.train_items[1].isVisible() and view.train_items[2].isVisible()
+
+
 def test_classification_set_data_again_replaces_every_point(qtbot):
     view = show(qtbot, ClassificationView())
     rng = np.random.default_rng(0)

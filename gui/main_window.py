@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -42,6 +43,12 @@ VIEW_TITLES = {
 }
 PANEL_WIDTH = 360
 STATUS_TIMEOUT_MS = 8000
+#: the loss view is redrawn at most this often while training runs (it still
+#: receives every epoch). It is about 40% of the GUI thread's work per frame,
+#: and every millisecond of it is one the training thread waits for the
+#: interpreter lock; a growing curve looks no different at 20 redraws a
+#: second, while the decision surface goes on at full frame rate.
+LOSS_REDRAW_INTERVAL = 1.0 / 20.0
 
 
 def default_run():
@@ -111,6 +118,10 @@ class MainWindow(QMainWindow):
         self._last_loss = math.nan
         self._closed = False
         self._view_seq = 0  # the last command that changed what the views need
+        self._loss_drawn_at = -math.inf  # time.monotonic() of the last loss-view redraw
+        self._loss_timer = QTimer(self)  # draws epochs left waiting by the rate limit
+        self._loss_timer.setSingleShot(True)
+        self._loss_timer.timeout.connect(self._redraw_loss)
 
         self.controller = TrainingController(self)
         try:
@@ -476,7 +487,16 @@ class MainWindow(QMainWindow):
         if current and report.val_mask is not None:
             self.presenter.set_val_mask(report.val_mask)
         if report.epochs.size:
-            self.loss_view.append(report.epochs, report.loss, report.val_loss, report.score, report.val_score)
+            # While Play runs, redraw the loss view at most every
+            # LOSS_REDRAW_INTERVAL; a step, a pause or a stop shows at once.
+            wait = LOSS_REDRAW_INTERVAL - (time.monotonic() - self._loss_drawn_at)
+            redraw = not report.running or wait <= 0
+            self.loss_view.append(report.epochs, report.loss, report.val_loss, report.score, report.val_score,
+                                  redraw=redraw)
+            if redraw:
+                self._loss_drawn()
+            elif not self._loss_timer.isActive():
+                self._loss_timer.start(max(1, int(wait * 1000)))
             self._last_loss = float(report.loss[-1])
         if current:
             self.presenter.apply(report.grid_output, report.sample_output, report.classes, report.picture)
@@ -491,6 +511,15 @@ class MainWindow(QMainWindow):
             self._status(report.message)
         self.toolbar.set_running(self.controller.is_running)
         self.frame_drawn.emit(report.epoch, self._last_loss)
+
+    def _redraw_loss(self) -> None:
+        if self.loss_view.stale:
+            self.loss_view.redraw()
+            self._loss_drawn()
+
+    def _loss_drawn(self) -> None:
+        self._loss_drawn_at = time.monotonic()
+        self._loss_timer.stop()
 
     def _on_training_stopped(self, report: Report) -> None:
         message = report.message or f"Training stopped ({report.stopped})."
@@ -516,6 +545,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the training thread and wait for it (idempotent)."""
         self._closed = True
+        self._loss_timer.stop()
         self.controller.stop()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -84,7 +84,7 @@ OUTPUT_BUDGET = 0.4
 #: share one interpreter lock: every millisecond the GUI spends in pyqtgraph's
 #: Python code is a millisecond the worker cannot train. When drawing a frame
 #: costs more than this allows at screen rate, reports are spaced out.
-GUI_BUDGET = 0.18
+GUI_BUDGET = 0.14
 #: a frame's GUI cost above this is idle time or a person's interaction, not drawing
 MAX_FRAME_COST = 0.1
 #: how a report's message starts when the data or settings cannot be trained

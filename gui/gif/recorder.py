@@ -428,6 +428,9 @@ class FrameRecorder(QObject):
             return None
         images = [grab_widget(view)]
         if self._layout == "data+loss" and self._loss_view is not None:
+            redraw = getattr(self._loss_view, "redraw", None)
+            if redraw is not None:
+                redraw()  # epochs the window's rate limit has not drawn yet
             images.append(grab_widget(self._loss_view))
         return compose(images)
 

@@ -22,14 +22,23 @@ BOUNDARY_PEN = pg.mkPen((40, 40, 40, 220), width=2)
 
 
 class SmoothImageItem(pg.ImageItem):
-    """An ImageItem drawn with bilinear filtering, so a 200x200 surface
-    stretched over many screen pixels shows smooth gradients, not blocks.
+    """An ImageItem drawn with bilinear filtering, so a 200x200 grid of
+    values stretched over many screen pixels shows smooth gradients, not
+    blocks (the regression heatmap)."""
 
-    It shows opaque images of bytes B, G, R, 255 (``SurfacePicture.bgra``)
+    def paint(self, painter, *args):
+        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+        super().paint(painter, *args)
+
+
+class SurfaceImageItem(pg.ImageItem):
+    """The decision surface's ImageItem.
+
+    It shows opaque images of bytes B, G, R, 255 (``SurfacePicture.image``)
     as ``QImage.Format_RGB32``, which Qt scales without converting pixels:
-    half the CPU of pyqtgraph's RGBA8888 (measured 0.5 vs 1.1 ms a frame,
-    most of it in Qt's own drawing threads, which share the cores with
-    training)."""
+    half the CPU of pyqtgraph's RGBA8888 (measured 0.5 vs 1.1 ms a frame).
+    The image comes already enlarged by bilinear interpolation (off the GUI
+    thread), so Qt's default nearest-neighbour scaling shows no blocks."""
 
     def render(self):
         image = self.image
@@ -39,10 +48,6 @@ class SmoothImageItem(pg.ImageItem):
         self._renderRequired = False
         self._unrenderable = False
         return None
-
-    def paint(self, painter, *args):
-        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
-        super().paint(painter, *args)
 
 
 class ClassificationView(PlotView):
@@ -79,7 +84,7 @@ class ClassificationView(PlotView):
         super().__init__(parent)
         self.setMinimumSize(240, 240)
 
-        self.surface_item = SmoothImageItem(axisOrder="row-major")
+        self.surface_item = SurfaceImageItem(axisOrder="row-major")
         self.surface_item.setZValue(-10)
         self.surface_item.hide()
         self.plot_item.addItem(self.surface_item)
@@ -232,7 +237,7 @@ class ClassificationView(PlotView):
         """Draw a finished decision surface (image and boundary), placed on
         the grid it was made for. Per frame this only hands over arrays."""
         # Trap: setRect before the first setImage gives a stretched one-colour image.
-        self.surface_item.setImage(picture.bgra, autoLevels=False)
+        self.surface_item.setImage(picture.image, autoLevels=False)
         rect = picture.grid.pixel_rect()
         if rect != self._surface_rect:
             self.surface_item.setRect(*rect)

@@ -492,6 +492,7 @@ class LossView(QtWidgets.QWidget):
         if metric_name not in METRICS:
             raise ValueError(f"metric_name must be one of {METRICS}, got {metric_name!r}")
         self._metric = metric_name
+        self._stale = False
         self._epochs.clear()
         self._values.clear()
         self._pyramid.clear()
@@ -511,7 +512,7 @@ class LossView(QtWidgets.QWidget):
         self.epoch_label.set_runs([("epoch 0", None, True), _GAP, _TRAIN_KEY, ("  ", None, False), _VAL_KEY])
         self.readout.set_runs([(f"loss –  ·  {metric_name} –", None, False)])
 
-    def append(self, epochs, loss, val_loss, score, val_score) -> None:
+    def append(self, epochs, loss, val_loss, score, val_score, *, redraw: bool = True) -> None:
         """Add epochs to the curves.
 
         Parameters
@@ -521,6 +522,11 @@ class LossView(QtWidgets.QWidget):
         loss, val_loss, score, val_score : arrays of shape (m,)
             The epochs' training loss, validation loss, training metric and
             validation metric (NaN where there is no validation).
+        redraw : bool
+            False keeps the epochs (``data``, ``n_epochs``) without redrawing
+            the curves and the readout yet: the next ``redraw()`` (or
+            ``append``) shows them. The window uses it to draw the loss view
+            at a lower rate than the decision surface while training runs.
         """
         epochs = as_1d("epochs", epochs)
         m = epochs.shape[0]
@@ -536,6 +542,15 @@ class LossView(QtWidgets.QWidget):
         self._values.extend(np.vstack([columns[name] for name in SERIES]))
         self._pyramid.update(self._values.values)
         self._update_ranges(columns)
+        self._stale = True
+        if redraw:
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Show every epoch appended so far (nothing to do when already shown)."""
+        if not self._stale:
+            return
+        self._stale = False
         self._redraw()
         # Settle the auto range now: pyqtgraph would do it while painting,
         # and the range change it makes there (axes, clipped curves) asks for
@@ -543,6 +558,11 @@ class LossView(QtWidgets.QWidget):
         for plot in (self.loss_plot, self.metric_plot):
             plot.vb.prepareForPaint()
         self._update_readout()
+
+    @property
+    def stale(self) -> bool:
+        """Whether epochs were appended with ``redraw=False`` and not shown yet."""
+        return self._stale
 
     def set_log_scale(self, on: bool) -> None:
         """Show the loss on a log10 axis (True) or a linear one."""

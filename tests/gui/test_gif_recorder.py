@@ -252,3 +252,24 @@ def test_helpers():
     assert image.format() == QImage.Format.Format_RGB888
     assert np.array_equal(qimage_to_array(image), frame)
     assert np.array_equal(qimage_to_array(image.convertToFormat(QImage.Format.Format_ARGB32)), frame)
+
+
+def test_a_grab_of_data_and_loss_draws_the_epochs_the_loss_view_still_holds_back(qtbot):
+    import numpy as np
+    from PySide6.QtWidgets import QLabel
+
+    from gui.views import LossView
+
+    data = QLabel("data")
+    loss = LossView()
+    for widget in (data, loss):
+        qtbot.addWidget(widget)
+        widget.resize(300, 300)
+        widget.show()
+    nan = np.full(5, np.nan)
+    loss.append(np.arange(1, 6), np.linspace(1, 0.5, 5), nan, np.linspace(0, 1, 5), nan, redraw=False)
+    assert loss.stale
+    recorder = FrameRecorder(lambda: data, loss, layout="data+loss", min_interval=0.0)
+    image = recorder.grab()
+    assert image is not None and not image.isNull()
+    assert not loss.stale and loss.curves["loss"].getData()[0][-1] == 5

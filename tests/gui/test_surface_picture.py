@@ -281,7 +281,7 @@ def test_show_picture_draws_its_image_and_boundary(qtbot):
     picture = view.surface_painter()(right_is_orange(grid), np.array([0, 1]))
     assert picture.grid == grid
     view.show_picture(picture)
-    np.testing.assert_array_equal(view.surface_item.image, picture.bgra)
+    np.testing.assert_array_equal(view.surface_item.image, picture.image)
     assert view.surface_item.isVisible()
     assert view.boundary_item.isVisible()
     bx, by = view.boundary_item.getData()
@@ -306,7 +306,7 @@ def test_show_picture_hides_the_boundary_when_the_picture_has_none(qtbot):
     assert picture.boundary is None
     view.show_picture(picture)
     assert not view.boundary_item.isVisible() and view.surface_item.isVisible()
-    np.testing.assert_array_equal(view.surface_item.image, picture.bgra)
+    np.testing.assert_array_equal(view.surface_item.image, picture.image)
     colour = color_at(view, 0.3, 0.3)
     assert colour[1] > colour[0] + 30 and colour[1] > colour[2] + 30, colour
     # two classes without a crossing: still no line
@@ -339,4 +339,31 @@ def test_set_surface_is_show_picture_of_the_views_painter(qtbot):
     np.testing.assert_array_equal(view.surface_item.image, image_set)
     np.testing.assert_array_equal(view.boundary_item.getData()[0], boundary_set[0])
     np.testing.assert_array_equal(view.boundary_item.getData()[1], boundary_set[1])
-    assert image_set.shape == (grid.ny, grid.nx, 4)
+    assert image_set.shape == (2 * grid.ny, 2 * grid.nx, 4)
+
+
+def test_the_drawn_image_is_the_picture_enlarged_twice_by_bilinear_interpolation():
+    from gui.views.surface import enlarge_twice
+
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    big = enlarge_twice(image)
+    assert big.shape == (14, 10, 4) and big.dtype == np.uint8
+
+    def along(values, axis):  # the documented 1-D rule, in floats
+        values = np.moveaxis(values, axis, 0)
+        n = values.shape[0]
+        out = np.empty((2 * n,) + values.shape[1:])
+        for i in range(n):
+            out[2 * i] = 0.75 * values[i] + 0.25 * values[max(i - 1, 0)]
+            out[2 * i + 1] = 0.75 * values[i] + 0.25 * values[min(i + 1, n - 1)]
+        return np.moveaxis(out, 0, axis)
+
+    expected = np.floor(along(along(image.astype(float), 0), 1) + 0.5)
+    np.testing.assert_array_equal(big, expected)
+    # a flat image stays flat, and the painter's image is its bgra enlarged
+    flat = np.full((4, 4, 4), 200, np.uint8)
+    np.testing.assert_array_equal(enlarge_twice(flat), np.full((8, 8, 4), 200))
+    proba = rng.dirichlet([1, 1, 1], GRID.nx * GRID.ny)
+    picture = SurfacePainter(GRID)(proba, np.arange(3))
+    np.testing.assert_array_equal(picture.image, enlarge_twice(picture.bgra))

@@ -488,3 +488,52 @@ def test_load_csv_asks_for_the_target_column_and_task(qtbot, window, monkeypatch
     window.dataset_panel.load_button.click()
     assert window.dataset is before
     assert not shown
+
+
+def test_the_loss_view_is_redrawn_at_a_limited_rate_and_shows_every_epoch_once_paused(qtbot, window,
+                                                                                       monkeypatch):
+    from gui import main_window as main_window_module
+
+    # a long interval, so the test does not depend on the machine's frame rate
+    monkeypatch.setattr(main_window_module, "LOSS_REDRAW_INTERVAL", 0.5)
+    redraws, frames = [], []
+    original = window.loss_view._update_readout  # once per redraw of new epochs
+
+    def counting_redraw():
+        redraws.append(window.loss_view.n_epochs)
+        original()
+
+    window.loss_view._update_readout = counting_redraw
+    window.frame_drawn.connect(lambda epoch, loss: frames.append(epoch))
+    window.toolbar.set_speed(None)
+    window.toolbar.play_action.trigger()
+    qtbot.waitUntil(lambda: len(frames) >= 40, timeout=TIMEOUT_MS)
+    # the loss view got every epoch at every frame, but was redrawn less often
+    assert window.loss_view.n_epochs == window.epoch
+    assert len(redraws) < len(frames) / 2
+    # while running, the timer draws what the rate limit held back
+    qtbot.waitUntil(lambda: len(redraws) >= 3, timeout=TIMEOUT_MS)
+    epoch = pause_and_settle(qtbot, window)
+    # paused: the curves show the very last epoch, at once or by the timer
+    qtbot.waitUntil(lambda: not window.loss_view.stale, timeout=TIMEOUT_MS)
+    xs, _ = window.loss_view.curves["loss"].getData()
+    assert xs[-1] == epoch == window.loss_view.data("epoch")[-1]
+
+
+def test_loss_view_append_without_redraw_keeps_the_epochs_until_redraw(qtbot):
+    view = views.LossView()
+    qtbot.addWidget(view)
+    view.append(np.arange(1, 11), np.linspace(1, 0.1, 10), np.full(10, np.nan), np.linspace(0, 1, 10),
+                np.full(10, np.nan))
+    assert not view.stale
+    view.append(np.arange(11, 21), np.linspace(0.1, 0.01, 10), np.full(10, np.nan), np.ones(10),
+                np.full(10, np.nan), redraw=False)
+    assert view.stale and view.n_epochs == 20
+    assert view.curves["loss"].getData()[0][-1] == 10      # not drawn yet
+    assert "epoch 10" in view.epoch_label.text()
+    view.redraw()
+    assert not view.stale
+    assert view.curves["loss"].getData()[0][-1] == 20
+    assert "epoch 20" in view.epoch_label.text()
+    view.reset("accuracy")
+    assert not view.stale and view.n_epochs == 0

@@ -47,7 +47,10 @@ check:
 
 - reports at most every REPORT_INTERVAL (screen rate);
 - the ack carries the GUI thread's CPU time per frame; reports are spaced so
-  that drawing takes at most GUI_BUDGET of a core;
+  that drawing takes at most GUI_BUDGET of a core, except that the frame
+  rate stays at MIN_FRAME_RATE while that takes at most GUI_MAX_BUDGET
+  (measured on 2 cores, W2: training in the window kept ~80% of its speed
+  at 30 frames/s, ~77% at 35);
 - the render CPU time per report is measured; reports are spaced so that it
   takes at most OUTPUT_BUDGET of a core (the second one, shared with the
   GUI thread). Every report of a changed model carries fresh outputs: each
@@ -84,7 +87,13 @@ OUTPUT_BUDGET = 0.4
 #: share one interpreter lock: every millisecond the GUI spends in pyqtgraph's
 #: Python code is a millisecond the worker cannot train. When drawing a frame
 #: costs more than this allows at screen rate, reports are spaced out.
-GUI_BUDGET = 0.14
+GUI_BUDGET = 0.12
+#: frames per second the GUI budget may not push the frame rate below (30,
+#: what a person sees as smooth motion, aimed a little higher because reports
+#: leave at epoch boundaries, a little after they are due) ...
+MIN_FRAME_RATE = 32.0
+#: ... as long as drawing them takes at most this share of a core
+GUI_MAX_BUDGET = 0.3
 #: a frame's GUI cost above this is idle time or a person's interaction, not drawing
 MAX_FRAME_COST = 0.1
 #: how a report's message starts when the data or settings cannot be trained
@@ -593,9 +602,13 @@ class TrainingWorker(QObject):
 
     def _report_interval(self) -> float:
         """Time between reports: screen rate, or slower when the GUI's drawing
-        would take more than GUI_BUDGET of a core, or the render thread's
-        outputs and pictures more than OUTPUT_BUDGET of a core."""
-        return max(REPORT_INTERVAL, self._gui_cost / GUI_BUDGET, self._renderer.cost / OUTPUT_BUDGET)
+        would take more than GUI_BUDGET of a core (but not below
+        MIN_FRAME_RATE for that, unless drawing would then take more than
+        GUI_MAX_BUDGET), or the render process's outputs and pictures more
+        than OUTPUT_BUDGET of a core."""
+        gui = self._gui_cost
+        drawing = min(gui / GUI_BUDGET, max(1.0 / MIN_FRAME_RATE, gui / GUI_MAX_BUDGET))
+        return max(REPORT_INTERVAL, drawing, self._renderer.cost / OUTPUT_BUDGET)
 
     def _send_report(self, now: float) -> None:
         """Cut the pending metrics into a report and hand it to the render

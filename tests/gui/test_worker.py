@@ -306,3 +306,21 @@ def test_a_bad_command_is_reported_and_the_worker_keeps_serving(qtbot, controlle
     assert "no_such_parameter" in collector.reports[-1].message
     ctl.play()
     qtbot.waitUntil(lambda: collector.epoch >= 5, timeout=TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("gui_ms, render_ms, expected_ms", [
+    (1.0, 1.0, 1000 / 60),          # cheap frames: screen rate
+    (3.0, 1.0, 3.0 / 0.12),          # within the budget: 40 frames/s
+    (6.0, 1.0, 1000 / 32),           # over the budget: still MIN_FRAME_RATE ...
+    (15.0, 1.0, 15.0 / 0.3),         # ... unless that would take over GUI_MAX_BUDGET
+    (1.0, 20.0, 20.0 / 0.4),         # the render process's budget
+])
+def test_report_pacing_trades_frames_for_training_within_budgets(monkeypatch, gui_ms, render_ms, expected_ms):
+    monkeypatch.setattr(worker_module, "GUI_BUDGET", 0.12)
+    monkeypatch.setattr(worker_module, "GUI_MAX_BUDGET", 0.3)
+    monkeypatch.setattr(worker_module, "MIN_FRAME_RATE", 32.0)
+    monkeypatch.setattr(worker_module, "OUTPUT_BUDGET", 0.4)
+    worker = TrainingWorker(queue.SimpleQueue())
+    worker._gui_cost = gui_ms / 1000
+    worker._renderer.cost = render_ms / 1000
+    assert worker._report_interval() * 1000 == pytest.approx(expected_ms)

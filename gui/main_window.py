@@ -361,8 +361,7 @@ class MainWindow(QMainWindow):
             "X": dataset.X,
             "y": dataset.y,
             "keep_model": keep_model,
-            "grid": self.presenter.grid_points(),
-            "painter": self.presenter.painter(),
+            **self._grid_fields(),
             "need_grid": True,
             "need_samples": self.presenter.needs_sample_output(),
         }
@@ -431,7 +430,12 @@ class MainWindow(QMainWindow):
     def _on_surface3d_toggled(self, on: bool) -> None:
         self.presenter.set_3d(on)
         self._update_view_chrome()
-        self._view_seq = self.controller.configure(grid=self.presenter.grid_points(), painter=self.presenter.painter())
+        self._view_seq = self.controller.configure(**self._grid_fields())
+
+    def _grid_fields(self) -> dict:
+        """The grid the current view wants outputs on and its picture maker
+        (for ``controller.configure``): they always travel together."""
+        return {"grid": self.presenter.grid_points(), "painter": self.presenter.painter()}
 
     # --- slots: panels -------------------------------------------------------------------
     @Slot(object)
@@ -450,14 +454,12 @@ class MainWindow(QMainWindow):
         self.presenter.set_dataset(self._dataset, self.model_panel.build_transform(), (first, second))
         self._update_view_chrome()
         self._view_seq = self.controller.configure(
-            grid=self.presenter.grid_points(),
-            painter=self.presenter.painter(),
-            need_samples=self.presenter.needs_sample_output(),
+            **self._grid_fields(), need_samples=self.presenter.needs_sample_output()
         )
 
     @Slot()
     def _on_grid_changed(self) -> None:
-        self._view_seq = self.controller.configure(grid=self.presenter.grid_points(), painter=self.presenter.painter())
+        self._view_seq = self.controller.configure(**self._grid_fields())
 
     @Slot(str)
     def _on_model_changed(self, reason: str) -> None:

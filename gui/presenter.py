@@ -288,7 +288,7 @@ class DataPresenter(QObject):
 
     def painter(self):
         """What turns outputs on ``grid_points()`` into the current view's
-        picture, for the worker's render thread (pure NumPy, safe in any
+        picture, for the worker's render process (pure NumPy, picklable, safe in any
         thread): the decision surface's ``SurfacePainter``; None for views
         that draw raw outputs themselves."""
         view = self.current_view()

@@ -330,7 +330,7 @@ class TrainingWorker(QObject):
         self._grid_stale = True  # the model changed since the last grid output
         self._rate_marks: collections.deque = collections.deque()
         self._command_seq = 0
-        # Outputs and pictures are made in the render thread, from a snapshot
+        # Outputs and pictures are made by the renderer, from a snapshot
         # of the model (reused: its prediction buffers stay allocated).
         self._renderer = Renderer(self.report_ready.emit)
         self._snapshot = None
@@ -360,7 +360,8 @@ class TrainingWorker(QObject):
 
     @property
     def output_cost(self) -> float:
-        """CPU seconds the render thread spends per report (smoothed)."""
+        """CPU seconds a report's outputs and picture cost (smoothed; the
+        render process's, where it made them)."""
         return self._renderer.cost
 
     @property
@@ -731,7 +732,8 @@ class TrainingController(QObject):
             notice, when the model cannot take them).
         grid -- (m, d) raw-space points the views want outputs on, or None.
         painter -- with grid: a callable ``painter(proba, classes)`` (pure
-            NumPy, e.g. ``views.SurfacePainter``) run in the render thread on
+            NumPy, e.g. ``views.SurfacePainter``; picklable to run in the render
+            process, else run in the render thread) on
             classifier outputs on the grid; reports carry its result as
             ``picture``. A grid sent without one gets outputs only.
         need_grid, need_samples -- which outputs the views draw.
@@ -817,11 +819,9 @@ class TrainingController(QObject):
             self.report_received.emit(report)
         finally:
             # Acknowledge once the window has also painted the report. The
-            # worker then snapshots the model and the render thread starts
-            # on the next picture; had it started while the GUI thread was
-            # painting (holding the interpreter lock most of that time), the
-            # two would share the second core and the training thread would
-            # wait for the lock as long as the render thread held the core.
+            # worker then snapshots the model and the render process starts
+            # on the next picture, while the GUI thread is idle: the two
+            # share the second core.
             self._ack_seconds = gui_seconds
             QCoreApplication.postEvent(self, QEvent(_ACK_EVENT), _ACK_PRIORITY)
 

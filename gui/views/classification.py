@@ -211,7 +211,7 @@ class ClassificationView(PlotView):
         """Show the model's class probabilities on :meth:`grid_spec`'s points.
 
         Colours and boundary are computed here, in the caller's thread; the
-        app makes them in its render thread instead (:meth:`surface_painter`)
+        app makes them in its render process instead (:meth:`surface_painter`)
         and passes the result to :meth:`show_picture`.
 
         Parameters

@@ -1,7 +1,7 @@
 """Decision-surface pictures, made off the GUI thread.
 
 Colouring 40,000 grid probabilities and tracing the 0.5 boundary is NumPy
-work that needs no widget, so the app does it in its render thread (see
+work that needs no widget, so the app does it in its render process (see
 ``gui.worker``) while the training thread goes on, and the GUI thread only
 hands the finished image to its ``ImageItem``. A view describes the picture
 it wants with a :class:`SurfacePainter` (pure NumPy, safe in any thread); the

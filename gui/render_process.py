@@ -32,6 +32,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import socket
+import sys
 import time
 
 import numpy as np
@@ -142,12 +144,52 @@ def _child_main(conn) -> None:
         except Exception as exc:  # noqa: BLE001 - sent back, shown to the person
             reply = ("error", exc, time.process_time() - started)
         try:
-            conn.send(reply)
+            _send_reply(conn, reply)
         except (pickle.PicklingError, TypeError, AttributeError):
             exc = reply[1]
-            conn.send(("error", f"{type(exc).__name__}: {exc}", reply[2]))
+            _send_reply(conn, ("error", f"{type(exc).__name__}: {exc}", reply[2]))
         except (BrokenPipeError, OSError):
             return
+
+
+# Replies carry about a megabyte of arrays per frame. Through
+# ``Connection.recv`` the parent copied them three times with the
+# interpreter lock held (2+ ms of its render thread per frame, time the
+# training thread waited). Instead, the arrays travel out of band (pickle
+# protocol 5): a small header message, then each array's bytes read by the
+# parent straight into the memory of the array it will hand out, in socket
+# calls that release the lock. Where the connection is not a socket
+# (Windows), replies are plain messages.
+_RAW_SOCKETS = sys.platform != "win32"
+
+
+def _send_reply(conn, reply) -> None:
+    if not _RAW_SOCKETS:
+        conn.send(reply)
+        return
+    buffers: list[pickle.PickleBuffer] = []
+    head = pickle.dumps(reply, protocol=5, buffer_callback=buffers.append)
+    views = [buffer.raw() for buffer in buffers]
+    conn.send_bytes(pickle.dumps((head, [view.nbytes for view in views]), protocol=5))
+    with socket.socket(fileno=os.dup(conn.fileno())) as sock:
+        for view in views:
+            sock.sendall(view)
+
+
+def _receive_reply(conn):
+    if not _RAW_SOCKETS:
+        return conn.recv()
+    head, sizes = pickle.loads(conn.recv_bytes())
+    buffers = [np.empty(size, np.uint8) for size in sizes]
+    with socket.socket(fileno=os.dup(conn.fileno())) as sock:
+        for buffer in buffers:
+            view, got = memoryview(buffer), 0
+            while got < len(view):
+                count = sock.recv_into(view[got:])
+                if count == 0:
+                    raise EOFError("the render process closed its end")
+                got += count
+    return pickle.loads(head, buffers=buffers)
 
 
 class RenderProcess:
@@ -185,7 +227,7 @@ class RenderProcess:
                 self._send(("points", key, raw, transform))
                 self._sent[key] = (raw, transform)
         self._send(("render", model, painter, grid is not None, rows is not None))
-        kind, result, self.last_cost = self._conn.recv()
+        kind, result, self.last_cost = _receive_reply(self._conn)
         if kind == "error":
             raise RenderError(result)
         return result

@@ -668,14 +668,6 @@ class TrainingWorker(QObject):
         self._renderer.submit(_RenderJob(report, snapshot, self._transform, grid, rows, self._painter))
 
 
-#: the event by which the controller acknowledges a report once the GUI has
-#: painted it (see TrainingController._on_report_ready)
-_ACK_EVENT = QEvent.Type(QEvent.registerEventType())
-#: its priority: below Qt's repaint requests (Qt.LowEventPriority), so it is
-#: delivered after the paints the report caused
-_ACK_PRIORITY = int(Qt.EventPriority.LowEventPriority.value) - 10
-
-
 class TrainingController(QObject):
     """The GUI thread's handle on the training thread.
 
@@ -709,7 +701,6 @@ class TrainingController(QObject):
         self._transport_seq = 0  # the last play / pause / step command
         self._last_report_cpu = 0.0
         self._measuring_cpu = False
-        self._ack_seconds: float | None = None
         self._thread.start()
 
     # --- commands ------------------------------------------------------------
@@ -804,7 +795,7 @@ class TrainingController(QObject):
     @Slot(object)
     def _on_report_ready(self, report: Report) -> None:
         # GUI-thread CPU time since the previous report: drawing that report
-        # (painting happens after this slot returns) and anything else the GUI
+        # (painted at the end of this slot: the previous report) and anything else the GUI
         # did. Only meaningful between reports of a running worker.
         cpu = time.thread_time()
         gui_seconds = cpu - self._last_report_cpu if self._measuring_cpu else None
@@ -818,18 +809,16 @@ class TrainingController(QObject):
                 self._running = report.running
             self.report_received.emit(report)
         finally:
-            # Acknowledge once the window has also painted the report. The
-            # worker then snapshots the model and the render process starts
-            # on the next picture, while the GUI thread is idle: the two
-            # share the second core.
-            self._ack_seconds = gui_seconds
-            QCoreApplication.postEvent(self, QEvent(_ACK_EVENT), _ACK_PRIORITY)
-
-    def event(self, event) -> bool:  # noqa: A003 - Qt override
-        if event.type() == _ACK_EVENT:
-            self._send("ack", self._ack_seconds)
-            return True
-        return super().event(event)
+            # Paint what the report changed now, then acknowledge: the
+            # worker snapshots the model and the render process starts on
+            # the next picture while the GUI thread is idle. Painting here,
+            # rather than in the event loop's later repaint pass, keeps the
+            # whole frame inside this one call from Qt: each separate return
+            # of the GUI thread into Python takes the interpreter lock back
+            # from the training thread, and on a 2-core VM each such
+            # hand-over cost training a few hundred microseconds.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
+            self._send("ack", gui_seconds)
 
     @Slot(object)
     def _on_params_reported(self, params: dict) -> None:

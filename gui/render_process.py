@@ -183,9 +183,11 @@ def _receive_reply(conn):
     buffers = [np.empty(size, np.uint8) for size in sizes]
     with socket.socket(fileno=os.dup(conn.fileno())) as sock:
         for buffer in buffers:
+            # MSG_WAITALL: one call (one release and one retake of the lock)
+            # per array, not one per chunk the socket happens to hold
             view, got = memoryview(buffer), 0
             while got < len(view):
-                count = sock.recv_into(view[got:])
+                count = sock.recv_into(view[got:], len(view) - got, socket.MSG_WAITALL)
                 if count == 0:
                     raise EOFError("the render process closed its end")
                 got += count

@@ -379,7 +379,8 @@ class TrainingWorker(QObject):
         if self._training():
             if self._steps > 0 or self._epochs_per_second is None:
                 return 0.0
-            deadlines.append(self._next_epoch_at)  # slow motion
+            if not self._waiting_for_frame():  # else the ack (a command) wakes us
+                deadlines.append(self._next_epoch_at)  # slow motion
         if self._report_wanted() and not self._in_flight:
             deadlines.append(self._last_report_at + self._report_interval())
         return max(0.0, min(deadlines) - now) if deadlines else None
@@ -407,7 +408,15 @@ class TrainingWorker(QObject):
             return False
         if self._steps > 0 or self._epochs_per_second is None:
             return True
-        return time.perf_counter() >= self._next_epoch_at
+        return not self._waiting_for_frame() and time.perf_counter() >= self._next_epoch_at
+
+    def _waiting_for_frame(self) -> bool:
+        """Slow motion at up to screen rate shows every epoch in a frame of
+        its own: the next epoch waits until the last one's report is drawn
+        (it would otherwise join it when drawing is slow, e.g. while the
+        render process starts)."""
+        return (self._epochs_per_second is not None and self._epochs_per_second * REPORT_INTERVAL <= 1.0
+                and (self._in_flight or bool(self._pending["epochs"])))
 
     # --- commands ------------------------------------------------------------
     def _handle(self, command: tuple) -> None:

@@ -677,30 +677,6 @@ class TrainingWorker(QObject):
         self._renderer.submit(_RenderJob(report, snapshot, self._transform, grid, rows, self._painter))
 
 
-_garbage_collector = None
-
-
-def collect_garbage_in_gui_thread() -> None:
-    """Run Python's cyclic garbage collector only in the GUI thread, from now on.
-
-    The collector runs in whichever thread happens to allocate when a
-    threshold is crossed: here, nearly always the training thread. When the
-    garbage holds Qt objects (a widget left in a reference cycle), their C++
-    destructors then run in that thread, which Qt does not allow; a clean CI
-    run hung on exactly that (the training thread destroying a QObject while
-    waiting for the interpreter lock, the GUI thread holding the lock while
-    waiting for the QObject's mutex). So automatic collection is switched
-    off and the same generational thresholds are checked once a second by a
-    GUI-thread timer (pyqtgraph's ``GarbageCollector``). Idempotent; the
-    first caller must be in the GUI thread.
-    """
-    global _garbage_collector
-    if _garbage_collector is None:
-        from pyqtgraph.util.garbage_collector import GarbageCollector
-
-        _garbage_collector = GarbageCollector(interval=1.0)
-
-
 class TrainingController(QObject):
     """The GUI thread's handle on the training thread.
 
@@ -715,7 +691,6 @@ class TrainingController(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        collect_garbage_in_gui_thread()  # before any training thread exists
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = QThread()
         self._thread.setObjectName("training")

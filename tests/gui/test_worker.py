@@ -324,29 +324,3 @@ def test_report_pacing_trades_frames_for_training_within_budgets(monkeypatch, gu
     worker._gui_cost = gui_ms / 1000
     worker._renderer.cost = render_ms / 1000
     assert worker._report_interval() * 1000 == pytest.approx(expected_ms)
-
-
-def test_garbage_is_collected_in_the_gui_thread_only(qtbot, controller):
-    import gc
-    import threading
-    import weakref
-
-    ctl, collector = controller()
-    assert not gc.isenabled()  # the training thread never triggers a collection
-    configure(ctl, moons(), network())
-    ctl.play()
-    qtbot.waitUntil(lambda: collector.epoch >= 5, timeout=TIMEOUT_MS)
-
-    finalized_in = []
-
-    class Node:
-        pass
-
-    node = Node()
-    node.self = node  # a reference cycle: only the cyclic collector frees it
-    weakref.finalize(node, lambda: finalized_in.append(threading.current_thread()))
-    del node
-    for _ in range(gc.get_threshold()[0] + 1):  # past the first generation's threshold
-        Node().self = None
-    qtbot.waitUntil(lambda: bool(finalized_in), timeout=TIMEOUT_MS)
-    assert finalized_in == [threading.main_thread()]

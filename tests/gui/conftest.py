@@ -4,10 +4,25 @@ aborts the whole pytest process."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 #: generous: the machine has 2 cores shared with other work
 TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_in_the_gui_thread():
+    """After each GUI test (and its windows' threads are stopped), collect
+    the Qt objects it left in reference cycles here, in the GUI thread.
+    Otherwise the cyclic collector may next run in a later test's training
+    thread and destroy QObjects there, which Qt forbids: a clean CI run hung
+    on that (the training thread waiting for the interpreter lock inside a
+    QObject destructor, the GUI thread holding the lock while waiting for
+    that QObject's mutex)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture

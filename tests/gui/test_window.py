@@ -503,7 +503,7 @@ def test_the_loss_view_is_redrawn_at_a_limited_rate_and_shows_every_epoch_once_p
         redraws.append(window.loss_view.n_epochs)
         original()
 
-    window.loss_view._update_readout = counting_redraw
+    monkeypatch.setattr(window.loss_view, "_update_readout", counting_redraw)  # undone before the window closes
     window.frame_drawn.connect(lambda epoch, loss: frames.append(epoch))
     window.toolbar.set_speed(None)
     window.toolbar.play_action.trigger()

@@ -81,7 +81,9 @@ def render_outputs(model, grid_inputs, row_inputs, painter):
     return grid_output, sample_output, picture
 
 
-def _model_inputs(points, transform):
+def model_inputs(points, transform):
+    """What the model takes for raw ``points``: ``transform.transform(points)``,
+    or the points themselves without a transform."""
     return transform.transform(points) if transform is not None else points
 
 
@@ -136,7 +138,7 @@ def _child_main(conn) -> None:
                 if wanted and key in points:
                     raw, transform, cached = points[key]
                     if cached is None:
-                        cached = _model_inputs(raw, transform)
+                        cached = model_inputs(raw, transform)
                         points[key] = (raw, transform, cached)
                     inputs[key] = cached
             outputs = render_outputs(model, inputs.get("grid"), inputs.get("rows"), painter)

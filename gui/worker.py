@@ -72,10 +72,10 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 
 from algorithms import Trainer
-from gui.render_process import RenderError, RenderProcess, render_outputs
+from gui.render_process import RenderError, RenderProcess, model_inputs, render_outputs
 
 #: shortest time between two reports: screen rate
 REPORT_INTERVAL = 1.0 / 60.0
@@ -278,7 +278,7 @@ class Renderer:
         cached = self._inputs.get(key)
         if cached is not None and cached[0] is points and cached[1] is transform:
             return cached[2]
-        inputs = transform.transform(points) if transform is not None else points
+        inputs = model_inputs(points, transform)
         self._inputs[key] = (points, transform, inputs)
         return inputs
 
@@ -514,7 +514,7 @@ class TrainingWorker(QObject):
                 self._force_report = True
 
     def _inputs(self, X: np.ndarray) -> np.ndarray:
-        return self._transform.transform(X) if self._transform is not None else X
+        return model_inputs(X, self._transform)
 
     def _new_trainer(self, notice: str | None = None) -> None:
         """A new Trainer: fresh initial weights, epoch 0, a new generation."""

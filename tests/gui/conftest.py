@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+from PySide6.QtCore import QObject, Slot
 
 #: generous: the machine has 2 cores shared with other work
 TIMEOUT_MS = 30_000
@@ -51,6 +52,15 @@ def make_window(qtbot):
         assert not window.controller.is_thread_running()
 
 
+def show(qtbot, widget, width=600, height=500):
+    """Show ``widget`` at ``width`` x ``height`` and wait until it is on screen."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 @pytest.fixture
 def small_spiral():
     import datasets
@@ -65,3 +75,55 @@ def window(make_window, small_spiral):
     from algorithms import NeuralNetwork
 
     return make_window(small_spiral, NeuralNetwork(random_state=0, max_epochs=100_000))
+
+
+class Collector(QObject):
+    """A GUI-thread receiver that keeps every report (a bound method of a
+    GUI-thread QObject, as the worker's signals require)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reports: list = []  # gui.worker.Report
+        self.params: list[dict] = []
+
+    @Slot(object)
+    def on_report(self, report) -> None:
+        self.reports.append(report)
+
+    @Slot(object)
+    def on_params(self, params: dict) -> None:
+        self.params.append(params)
+
+    @property
+    def epoch(self) -> int:
+        return self.reports[-1].epoch if self.reports else 0
+
+    def all_epochs(self, generation: int | None = None) -> list[int]:
+        return [
+            int(e)
+            for r in self.reports
+            if generation is None or r.generation == generation
+            for e in r.epochs
+        ]
+
+
+@pytest.fixture
+def controller(qtbot):
+    """Factory: ``make()`` returns ``(TrainingController, Collector)``; every
+    controller made is stopped (and its thread waited for) at teardown."""
+    from gui.worker import TrainingController
+
+    made = []
+
+    def make():
+        ctl = TrainingController()
+        made.append(ctl)
+        collector = Collector()
+        ctl.report_received.connect(collector.on_report)
+        ctl.params_reported.connect(collector.on_params)
+        return ctl, collector
+
+    yield make
+    for ctl in made:
+        ctl.stop()
+        assert not ctl.is_thread_running()

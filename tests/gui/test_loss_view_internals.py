@@ -14,16 +14,10 @@ from gui.views._decimate import GrowingArray, PeakPyramid, peak_display
 from gui.views.colors import TRAIN_COLOR, VALIDATION_COLOR
 from gui.views.loss import _epoch_bound, _quantised
 
+from .conftest import show
+
 #: the documented ends of the epoch axis, per decade
 EPOCH_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
-
-
-def show(qtbot, widget, width=640, height=420):
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def hex_color(rgb) -> str:
@@ -115,7 +109,7 @@ def history(epochs):
 
 
 def test_log_scale_shows_log10_of_the_decimated_values_and_gaps(qtbot):
-    view = show(qtbot, LossView())
+    view = show(qtbot, LossView(), 640, 420)
     n_epochs = 20_000
     for start in range(0, n_epochs, 4000):
         epochs = np.arange(start + 1, start + 4001, dtype=float)
@@ -149,7 +143,7 @@ def test_log_scale_shows_log10_of_the_decimated_values_and_gaps(qtbot):
 
 
 def test_header_shows_the_newest_epoch_and_values(qtbot):
-    view = show(qtbot, LossView())
+    view = show(qtbot, LossView(), 640, 420)
     train_key, val_key = hex_color(TRAIN_COLOR), hex_color(VALIDATION_COLOR)
     epochs = np.arange(1, 1235, dtype=float)
     loss, _, score, _ = history(epochs)

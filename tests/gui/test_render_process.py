@@ -16,8 +16,9 @@ from algorithms.preprocessing import FeatureTransform
 from gui.render_process import RenderError, RenderProcess, render_outputs
 from gui.views import GridSpec, SurfacePainter
 
-from .conftest import TIMEOUT_MS
-from .test_render_thread import GRID, Collector, configure, moons, network
+from .conftest import TIMEOUT_MS, Collector
+from .test_render_thread import GRID, configure
+from .test_worker import moons, network
 
 
 class FailingPainter:

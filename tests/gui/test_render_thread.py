@@ -8,83 +8,26 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Slot
 
 import datasets
-from algorithms import LogisticRegression, NeuralNetwork
+from algorithms import LogisticRegression
 from gui.views import GridSpec, SurfacePainter, SurfacePicture
-from gui.worker import Report, TrainingController
 
 from .conftest import TIMEOUT_MS
+from .test_worker import moons, network, query
 
 #: small and not square: the picture's rows are the grid's ys
 GRID = GridSpec((-2.0, 3.0), (-1.5, 2.0), 16, 12)
-
-
-class Collector(QObject):
-    """Keeps every report and parameter answer (GUI-thread slots)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.reports: list[Report] = []
-        self.params: list[dict] = []
-
-    @Slot(object)
-    def on_report(self, report: Report) -> None:
-        self.reports.append(report)
-
-    @Slot(object)
-    def on_params(self, params: dict) -> None:
-        self.params.append(params)
-
-    @property
-    def epoch(self) -> int:
-        return self.reports[-1].epoch if self.reports else 0
-
-
-@pytest.fixture
-def controller(qtbot):
-    made = []
-
-    def make():
-        ctl = TrainingController()
-        made.append(ctl)
-        collector = Collector()
-        ctl.report_received.connect(collector.on_report)
-        ctl.params_reported.connect(collector.on_params)
-        return ctl, collector
-
-    yield make
-    for ctl in made:
-        ctl.stop()
-        assert not ctl.is_thread_running()
-
-
-def moons(n=200):
-    return datasets.make("moons", n_samples=n, noise=0.1, random_state=0)
 
 
 def blobs(n=150):
     return datasets.make("blobs", n_samples=n, n_classes=3, random_state=0)
 
 
-def network(**params):
-    defaults = dict(hidden_layers=(8,), task="classification", random_state=0, max_epochs=100_000)
-    defaults.update(params)
-    return NeuralNetwork(**defaults)
-
-
 def configure(ctl, ds, model, painter=None, grid=GRID):
     return ctl.configure(model=model, transform=None, X=ds.X, y=ds.y, grid=grid.points(),
                          painter=SurfacePainter(grid) if painter is None else painter,
                          need_grid=True, need_samples=False)
-
-
-def query(qtbot, ctl, collector) -> dict:
-    count = len(collector.params)
-    ctl.query_params()
-    qtbot.waitUntil(lambda: len(collector.params) > count, timeout=TIMEOUT_MS)
-    return collector.params[-1]
 
 
 def render_threads() -> set[threading.Thread]:

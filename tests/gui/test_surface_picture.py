@@ -12,6 +12,8 @@ from PySide6 import QtCore, QtGui
 from gui.views import ClassificationView, GridSpec, SurfacePainter, SurfacePicture
 from gui.views.colors import PALETTE, SURFACE_MAX_TINT, surface_rgb, surface_rgba
 
+from .conftest import show
+
 WHITE = np.array([255.0, 255.0, 255.0])
 
 # -- helpers -----------------------------------------------------------------
@@ -61,14 +63,6 @@ def color_at(view: ClassificationView, x: float, y: float) -> np.ndarray:
     graphics_view = plot_item.scene().views()[0]
     point = graphics_view.viewport().mapTo(view, graphics_view.mapFromScene(scene_point))
     return image[point.y(), point.x()].astype(int)
-
-
-def show(qtbot, widget, width=500, height=450):
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 # -- surface_rgba --------------------------------------------------------------
@@ -276,7 +270,7 @@ def right_is_orange(grid: GridSpec) -> np.ndarray:
 
 
 def test_show_picture_draws_its_image_and_boundary(qtbot):
-    view = show(qtbot, ClassificationView())
+    view = show(qtbot, ClassificationView(), 500, 450)
     grid = view.grid_spec()
     picture = view.surface_painter()(right_is_orange(grid), np.array([0, 1]))
     assert picture.grid == grid
@@ -295,7 +289,7 @@ def test_show_picture_draws_its_image_and_boundary(qtbot):
 
 
 def test_show_picture_hides_the_boundary_when_the_picture_has_none(qtbot):
-    view = show(qtbot, ClassificationView())
+    view = show(qtbot, ClassificationView(), 500, 450)
     grid = view.grid_spec()
     n_points = grid.nx * grid.ny
     painter = view.surface_painter()
@@ -319,7 +313,7 @@ def test_show_picture_hides_the_boundary_when_the_picture_has_none(qtbot):
 
 def test_set_surface_is_show_picture_of_the_views_painter(qtbot):
     rng = np.random.default_rng(9)
-    view = show(qtbot, ClassificationView())
+    view = show(qtbot, ClassificationView(), 500, 450)
     X = rng.normal(size=(40, 2))
     view.set_data(X, (X[:, 0] > 0).astype(int), ["a", "b"])
     grid = view.grid_spec()

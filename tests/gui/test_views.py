@@ -21,6 +21,8 @@ from gui.views._scatter import UniformScatterItem
 from gui.views.contour import contour_segments
 from gui.views.grid import frame_range
 
+from .conftest import show
+
 # -- helpers -----------------------------------------------------------------
 
 
@@ -61,14 +63,6 @@ def pixel_of(widget, plot_item, x, y) -> tuple[int, int]:
 def color_at(image, widget, plot_item, x, y) -> np.ndarray:
     col, row = pixel_of(widget, plot_item, x, y)
     return image[row, col].astype(int)
-
-
-def show(qtbot, widget, width=600, height=500):
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def spiral(n_per_class, n_classes, noise, rng):

@@ -12,57 +12,9 @@ from PySide6.QtCore import QObject, QThread, Slot
 import datasets
 from algorithms import LogisticRegression, NeuralNetwork, Trainer
 from gui import worker as worker_module
-from gui.worker import Report, TrainingController, TrainingWorker
+from gui.worker import Report, TrainingWorker
 
 from .conftest import TIMEOUT_MS
-
-
-class Collector(QObject):
-    """A GUI-thread receiver that keeps every report (a bound method of a
-    GUI-thread QObject, as the worker's signals require)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.reports: list[Report] = []
-        self.params: list[dict] = []
-
-    @Slot(object)
-    def on_report(self, report: Report) -> None:
-        self.reports.append(report)
-
-    @Slot(object)
-    def on_params(self, params: dict) -> None:
-        self.params.append(params)
-
-    @property
-    def epoch(self) -> int:
-        return self.reports[-1].epoch if self.reports else 0
-
-    def all_epochs(self, generation: int | None = None) -> list[int]:
-        return [
-            int(e)
-            for r in self.reports
-            if generation is None or r.generation == generation
-            for e in r.epochs
-        ]
-
-
-@pytest.fixture
-def controller(qtbot):
-    made = []
-
-    def make():
-        ctl = TrainingController()
-        made.append(ctl)
-        collector = Collector()
-        ctl.report_received.connect(collector.on_report)
-        ctl.params_reported.connect(collector.on_params)
-        return ctl, collector
-
-    yield make
-    for ctl in made:
-        ctl.stop()
-        assert not ctl.is_thread_running()
 
 
 def moons(n=200):

@@ -31,29 +31,54 @@ class SmoothImageItem(pg.ImageItem):
         super().paint(painter, *args)
 
 
-class SurfaceImageItem(pg.ImageItem):
-    """The decision surface's ImageItem.
+class SurfaceImageItem(QtWidgets.QGraphicsPixmapItem):
+    """The decision surface: a plain Qt pixmap item.
 
     It shows opaque images of bytes B, G, R, 255 (``SurfacePicture.image``)
-    as ``QImage.Format_RGB32``, which Qt scales without converting pixels:
-    half the CPU of pyqtgraph's RGBA8888 (measured 0.5 vs 1.1 ms a frame).
+    as ``QImage.Format_RGB32``, which Qt scales without converting pixels.
     The image comes already enlarged by bilinear interpolation (off the GUI
-    thread), so Qt's default nearest-neighbour scaling shows no blocks."""
+    thread), so Qt's nearest-neighbour scaling shows no blocks.
 
-    def render(self):
-        image = self.image
-        if image is None or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 4:
-            return super().render()
-        self.qimage = fn.ndarray_to_qimage(np.ascontiguousarray(image), QtGui.QImage.Format.Format_RGB32)
-        self._renderRequired = False
-        self._unrenderable = False
-        return None
+    Not a pyqtgraph ``ImageItem``: that one's ``paint`` is Python, and Qt
+    calls it with the interpreter lock held for the whole scaled draw (about
+    a millisecond a frame the training thread waited for). This item has no
+    Python code on the paint path.
+
+    Attributes
+    ----------
+    image : array of shape (rows, columns, 4), uint8, or None
+        The image shown; row 0 is drawn at the rectangle's lower y (the
+        plot's y axis points up).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.setShapeMode(QtWidgets.QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
+        self.image: np.ndarray | None = None
+        self._placement = None
+
+    def set_image(self, image: np.ndarray, rect: tuple[float, float, float, float]) -> None:
+        """Show ``image`` (rows, columns, 4 uint8 B, G, R, 255) stretched over
+        ``rect = (x, y, width, height)`` in the plot's coordinates."""
+        image = np.ascontiguousarray(image)
+        if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 4:
+            raise ValueError(f"image must be uint8 of shape (rows, columns, 4), "
+                             f"got {image.dtype} {image.shape}")
+        rows, columns = image.shape[:2]
+        # fromImage copies the pixels, so the QImage may view the array.
+        self.setPixmap(QtGui.QPixmap.fromImage(fn.ndarray_to_qimage(image, QtGui.QImage.Format.Format_RGB32)))
+        self.image = image
+        placement = (tuple(rect), rows, columns)
+        if placement != self._placement:
+            x, y, width, height = rect
+            self.setTransform(QtGui.QTransform(width / columns, 0.0, 0.0, height / rows, x, y))
+            self._placement = placement
 
 
 class ClassificationView(PlotView):
     """Points of a 2-feature classification dataset over the decision surface.
 
-    Layers, bottom to top: one ``ImageItem`` of the decision surface (the
+    Layers, bottom to top: one pixmap item of the decision surface (the
     winning class's colour, pale where the model is unsure), the 0.5
     boundary line (two classes), rings around misclassified points, and per
     class two scatter items: training points (filled) and validation points
@@ -68,7 +93,7 @@ class ClassificationView(PlotView):
     ----------
     plot_item : pg.PlotItem
         The plot the points live in (draw tools attach to it).
-    surface_item : pg.ImageItem
+    surface_item : SurfaceImageItem
         The decision surface.
     boundary_item : pg.PlotCurveItem
         The 0.5 boundary (two classes), as loose segments.
@@ -84,7 +109,7 @@ class ClassificationView(PlotView):
         super().__init__(parent)
         self.setMinimumSize(240, 240)
 
-        self.surface_item = SurfaceImageItem(axisOrder="row-major")
+        self.surface_item = SurfaceImageItem()
         self.surface_item.setZValue(-10)
         self.surface_item.hide()
         self.plot_item.addItem(self.surface_item)
@@ -133,7 +158,6 @@ class ClassificationView(PlotView):
         self._has_validation = False
         self._misclassified: np.ndarray | None = None
         self._grid = GridSpec(frame_range([]), frame_range([]), GRID_SIZE, GRID_SIZE)
-        self._surface_rect = None
         self._show_range(self._grid)
 
     # -- data (only when the dataset changes) ------------------------------
@@ -236,12 +260,7 @@ class ClassificationView(PlotView):
     def show_picture(self, picture: SurfacePicture) -> None:
         """Draw a finished decision surface (image and boundary), placed on
         the grid it was made for. Per frame this only hands over arrays."""
-        # Trap: setRect before the first setImage gives a stretched one-colour image.
-        self.surface_item.setImage(picture.image, autoLevels=False)
-        rect = picture.grid.pixel_rect()
-        if rect != self._surface_rect:
-            self.surface_item.setRect(*rect)
-            self._surface_rect = rect
+        self.surface_item.set_image(picture.image, picture.grid.pixel_rect())
         if not self.surface_item.isVisible():
             self.surface_item.show()
         if picture.boundary is not None:

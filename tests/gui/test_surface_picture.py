@@ -288,6 +288,19 @@ def test_show_picture_draws_its_image_and_boundary(qtbot):
         assert_close_colours(color_at(view, x, y_mid), expected, tolerance=3)
 
 
+def test_show_picture_puts_the_first_grid_row_at_the_bottom(qtbot):
+    # The plot's y axis points up: grid row 0 (the lowest y) must be drawn
+    # at the bottom of the view, not mirrored to the top.
+    view = show(qtbot, ClassificationView(), 500, 450)
+    grid = view.grid_spec()
+    above = (grid.points()[:, 1] > 0).astype(float)
+    view.show_picture(view.surface_painter()(np.column_stack([1.0 - above, above]), np.array([0, 1])))
+    x_mid, y_far = 0.5 * grid.x_range[1], 0.6 * grid.y_range[1]
+    for y, code in ((-y_far, 0), (y_far, 1)):
+        expected = WHITE + SURFACE_MAX_TINT * (np.array(PALETTE[code]) - WHITE)
+        assert_close_colours(color_at(view, x_mid, y), expected, tolerance=3)
+
+
 def test_show_picture_hides_the_boundary_when_the_picture_has_none(qtbot):
     view = show(qtbot, ClassificationView(), 500, 450)
     grid = view.grid_spec()
@@ -343,6 +356,7 @@ def test_the_drawn_image_is_the_picture_enlarged_twice_by_bilinear_interpolation
     image = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
     big = enlarge_twice(image)
     assert big.shape == (14, 10, 4) and big.dtype == np.uint8
+    assert big.flags["C_CONTIGUOUS"]  # handed to Qt without a copy in the GUI thread
 
     def along(values, axis):  # the documented 1-D rule, in floats
         values = np.moveaxis(values, axis, 0)

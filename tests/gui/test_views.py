@@ -798,3 +798,37 @@ def test_views_stay_interactive_zoom_and_view_all(qtbot):
     (x0, x1), (y0, y1) = vb.viewRange()
     assert x0 <= X[:, 0].min() and x1 >= X[:, 0].max()
     assert y0 <= X[:, 1].min() and y1 >= X[:, 1].max()
+
+
+# -- painting off the interpreter lock ---------------------------------------------
+
+
+def test_every_plot_canvas_is_painted_by_qt_not_by_python(qtbot):
+    # pyqtgraph's Python paintEvent keeps the interpreter lock through the
+    # whole scene paint, stalling the training thread every frame.
+    from PySide6 import QtWidgets
+
+    views = [ClassificationView(), LossView(), Regression1DView(), RegressionHeatmapView(),
+             TimeSeriesView(), PredictedActualView(), ConfusionView()]
+    for view in views:
+        qtbot.addWidget(view)
+        canvases = view.findChildren(pg.GraphicsView)
+        assert canvases
+        for canvas in canvases:
+            assert type(canvas).paintEvent is QtWidgets.QGraphicsView.paintEvent
+
+
+def test_layout_widget_settles_the_auto_range_before_each_paint(qtbot):
+    # pyqtgraph defers auto-range to prepareForPaint, which its paintEvent
+    # called; the canvas's viewport filter must do it now.
+    from gui.views._style import make_layout_widget
+
+    widget = show(qtbot, make_layout_widget(), 300, 200)
+    plot = widget.addPlot()
+    curve = plot.plot([0.0, 1.0], [0.0, 1.0])
+    widget.grab()
+    assert plot.vb.viewRange()[0][1] < 2.0
+    curve.setData([0.0, 10.0], [0.0, 50.0])
+    widget.grab()
+    (x_low, x_high), (y_low, y_high) = plot.vb.viewRange()
+    assert x_high >= 10.0 and y_high >= 50.0

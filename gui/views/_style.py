@@ -3,6 +3,8 @@ no stray buttons) and shared argument checks."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -43,25 +45,74 @@ def set_label(plot_item: pg.PlotItem, axis: str, text: str) -> None:
     plot_item.setLabel(axis, text, **LABEL_STYLE)
 
 
-class LayoutWidget(pg.GraphicsLayoutWidget):
-    """A ``GraphicsLayoutWidget`` whose scene is painted with the
-    interpreter lock released.
+# Painting a plot off the interpreter lock
+# -----------------------------------------
+# PySide keeps the interpreter lock through any Qt call made from Python,
+# and Qt takes it back for every Python override it calls. A frame of the
+# decision surface used to be painted from pyqtgraph's Python paintEvent:
+# the training thread stood still for the whole paint (measured: a NumPy
+# thread ran at 7% of its speed while a view repainted without pause, 70-86%
+# with Qt's own paintEvent). With Qt's paintEvent the lock is free during
+# the paint, but every Python ``boundingRect``/``shape``/``paint`` Qt calls
+# on the way takes it (each a hand-over with the training thread: Qt visits
+# every item of the scene on each paint, about three calls per item). The
+# classes below answer those calls in C++ where pyqtgraph's Python answers
+# are the same as Qt's: a widget's rectangle, a view box without a border.
 
-    pyqtgraph's ``GraphicsView.paintEvent`` is Python: it readies the scene
-    (``prepareForPaint``: auto-range, view matrices) and calls Qt's paint
-    from Python, and PySide keeps the interpreter lock for the whole call.
-    Every frame of the decision surface and the loss curves then stopped
-    the training thread for the whole paint (measured: a NumPy thread ran at
-    7% of its speed while a view repainted without pause, 70-86% with Qt's
-    own ``paintEvent``). Here ``paintEvent`` is Qt's, and a viewport event
-    filter readies the scene just before each paint, so only the Python
-    items' own callbacks take the lock.
-    """
+
+class ViewBox(pg.ViewBox):
+    """A ``pg.ViewBox`` whose bounding rectangle, shape and (empty, as no
+    border is set) paint are Qt's C++ ones."""
+
+    boundingRect = QtWidgets.QGraphicsWidget.boundingRect  # noqa: N815 - Qt's
+    shape = QtWidgets.QGraphicsWidget.shape
+    paint = QtWidgets.QGraphicsWidget.paint
+
+    def setBorder(self, *args, **kwargs):  # noqa: N802 - pyqtgraph's name
+        raise NotImplementedError("this ViewBox paints no border (its paint is Qt's)")
+
+
+class PlotItem(pg.PlotItem):
+    """A ``pg.PlotItem`` (with a :class:`ViewBox` unless given one) whose
+    bounding rectangle and shape are Qt's."""
+
+    boundingRect = QtWidgets.QGraphicsWidget.boundingRect  # noqa: N815 - Qt's
+    shape = QtWidgets.QGraphicsWidget.shape
+
+    def __init__(self, *args, viewBox=None, **kwargs):  # noqa: N803 - pyqtgraph's name
+        super().__init__(*args, viewBox=ViewBox() if viewBox is None else viewBox, **kwargs)
+
+
+class GraphicsLayout(pg.GraphicsLayout):
+    """A ``pg.GraphicsLayout`` whose bounding rectangle and shape are Qt's
+    and whose ``addPlot`` makes a :class:`PlotItem`."""
+
+    boundingRect = QtWidgets.QGraphicsWidget.boundingRect  # noqa: N815 - Qt's
+    shape = QtWidgets.QGraphicsWidget.shape
+
+    def addPlot(self, row=None, col=None, rowspan=1, colspan=1, **kwargs):  # noqa: N802 - pyqtgraph's name
+        plot = PlotItem(**kwargs)
+        self.addItem(plot, row, col, rowspan, colspan)
+        return plot
+
+
+class LayoutWidget(pg.GraphicsLayoutWidget):
+    """A ``GraphicsLayoutWidget`` painted with the interpreter lock released:
+    ``paintEvent`` is Qt's, a viewport event filter readies the scene
+    (``prepareForPaint``: auto-range, view matrices) just before each paint,
+    as pyqtgraph's Python paintEvent did, and the central layout is a
+    :class:`GraphicsLayout` (so ``addPlot`` makes :class:`PlotItem` s)."""
 
     paintEvent = QtWidgets.QGraphicsView.paintEvent  # noqa: N815 - Qt's, not an override
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, parent=None):
+        pg.GraphicsView.__init__(self, parent)
+        # what GraphicsLayoutWidget.__init__ does, with our layout
+        self.ci = GraphicsLayout()
+        for name in ("nextRow", "nextCol", "nextColumn", "addPlot", "addViewBox", "addItem", "getItem",
+                     "addLayout", "addLabel", "removeItem", "itemIndex", "clear"):
+            setattr(self, name, getattr(self.ci, name))
+        self.setCentralItem(self.ci)
         self.viewport().installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
@@ -126,15 +177,27 @@ class PlotView(QtWidgets.QWidget):
     """
 
     frame_changed = QtCore.Signal()
+    _CANVAS_MARGINS = (4, 4, 10, 4)  # left, top, right, bottom of the legend and plot together
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._canvas = make_layout_widget()
-        self._canvas.ci.setContentsMargins(4, 4, 10, 4)
+        self._canvas.ci.setContentsMargins(*self._CANVAS_MARGINS)
         self._canvas.ci.setSpacing(0)
+        # The legend has a canvas (a scene) of its own above the plot's: Qt
+        # visits every item of a scene on each repaint of any part of it,
+        # and the legend's entries are Python items (each visit a hand-over
+        # of the interpreter lock), while the plot repaints every frame.
+        self._legend_canvas = make_layout_widget()
+        self._legend_canvas.ci.setContentsMargins(self._CANVAS_MARGINS[0], self._CANVAS_MARGINS[1],
+                                                  self._CANVAS_MARGINS[2], 0)
+        self._legend_canvas.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred,
+                                          QtWidgets.QSizePolicy.Policy.Fixed)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._canvas)
+        layout.setSpacing(0)
+        layout.addWidget(self._legend_canvas)
+        layout.addWidget(self._canvas, 1)
         self.setMinimumSize(240, 200)
 
         self.legend = pg.LegendItem(colCount=1, labelTextColor=FOREGROUND,
@@ -142,8 +205,8 @@ class PlotView(QtWidgets.QWidget):
         # Fixed size: a stretched legend would spread its entries over the row.
         self.legend.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed,
                                   QtWidgets.QSizePolicy.Policy.Fixed)
-        self._canvas.addItem(self.legend, row=0, col=0)
-        self._canvas.ci.layout.setAlignment(self.legend, QtCore.Qt.AlignmentFlag.AlignLeft)
+        self._legend_canvas.addItem(self.legend, row=0, col=0)
+        self._legend_canvas.ci.layout.setAlignment(self.legend, QtCore.Qt.AlignmentFlag.AlignLeft)
         self.plot_item: pg.PlotItem = self._canvas.addPlot(row=1, col=0)
         style_plot(self.plot_item)
         # The axes (and the grid lines they draw) change only when the view
@@ -155,7 +218,7 @@ class PlotView(QtWidgets.QWidget):
         self._legend_key = None
         self._legend_max_columns = 6
         self._legend_entry_width = 1
-        self.legend.hide()
+        self._show_legend(False)
         self._frame_locked = False
         self.plot_item.vb.sigRangeChanged.connect(self._on_view_range_changed)
 
@@ -213,7 +276,7 @@ class PlotView(QtWidgets.QWidget):
                 # A legend-only marker: clicking it would "hide" nothing
                 # (clicking a plotted item's entry hides that item).
                 self.legend.items[-1][0].setEnabled(False)
-        self.legend.setVisible(bool(entries))
+        self._show_legend(bool(entries))
         self._relayout_legend()
 
     def _legend_columns(self, n_entries: int) -> int:
@@ -222,11 +285,22 @@ class PlotView(QtWidgets.QWidget):
         fitting = max(1, int((self.width() - 20) // self._legend_entry_width))
         return max(1, min(n_entries, self._legend_max_columns, fitting))
 
+    def _show_legend(self, visible: bool) -> None:
+        """Show or hide the legend row; the plot's top margin moves to the
+        legend's canvas while it shows."""
+        self.legend.setVisible(visible)
+        self._legend_canvas.setVisible(visible)
+        left, top, right, bottom = self._CANVAS_MARGINS
+        self._canvas.ci.setContentsMargins(left, 0 if visible else top, right, bottom)
+
     def _relayout_legend(self) -> None:
         # Lay the row out now, not at the next event loop pass: a grab()
         # straight after (GIF export, tests) would show the old legend size.
         self.legend.updateGeometry()
-        self._canvas.ci.layout.activate()
+        self._legend_canvas.ci.layout.activate()
+        height = self.legend.effectiveSizeHint(QtCore.Qt.SizeHint.PreferredSize).height()
+        self._legend_canvas.setFixedHeight(int(math.ceil(height)) + self._CANVAS_MARGINS[1])
+        self.layout().activate()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

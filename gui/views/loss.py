@@ -14,10 +14,11 @@ from .colors import FOREGROUND, GRID_ALPHA, TRAIN_COLOR, VALIDATION_COLOR
 
 SERIES = ("loss", "val_loss", "score", "val_score")
 METRICS = ("accuracy", "R²")
-# Wider antialiased pens cost ~7x more to stroke on the raster engine once a
-# long noisy run is decimated into per-pixel min/max strokes (measured: 4
-# curves, 100k epochs, 35 ms vs 5 ms per frame), so the curves are 1 px.
-CURVE_WIDTH = 1
+# The curves are 1-pixel hairlines without antialiasing: wider antialiased
+# pens cost ~7x more to stroke on the raster engine once a long noisy run is
+# decimated into per-pixel min/max strokes (measured: 4 curves, 100k epochs,
+# 35 ms vs 5 ms per frame), and antialiasing changes little on strokes that
+# are mostly one vertical min-max line per pixel column.
 _HEX_FOREGROUND = "#{:02x}{:02x}{:02x}".format(*FOREGROUND)
 # The header's colour keys, as (text, colour, bold) runs of a _TextLine.
 _GAP = ("   ", None, False)
@@ -187,6 +188,8 @@ class _RangeItem(pg.GraphicsObject):
 
     def __init__(self):
         super().__init__()
+        # nothing to paint: Qt then never asks for the (Python) bounding rect
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self._x: tuple[float, float] | None = None
         self._y: tuple[float, float, float] | None = None  # min, max, smallest positive
         self._log_y = False
@@ -226,17 +229,20 @@ class _RangeItem(pg.GraphicsObject):
         pass
 
 
-class LossCurve(pg.GraphicsObject):
+class LossCurve(QtWidgets.QGraphicsPathItem):
     """One curve of the loss view: a polyline of points already reduced by
-    the view, drawn as one path (not antialiased).
+    the view, drawn as one path by Qt (a 1-pixel hairline).
 
     pyqtgraph's ``PlotDataItem`` re-did per frame what the view had just done
     (peak downsampling, clipping to the visible range, finite checks, data
     bounds with warning filters) through a dozen Python calls per curve, and
     its ``PlotCurveItem`` again at paint time: ~2 ms of the GUI thread per
     frame for four curves, time the training thread waited for. Here
-    ``setData`` builds the path and the bounds once; painting is one
-    ``drawPath``.
+    ``setData`` builds the path once. The item is a plain
+    ``QGraphicsPathItem``: Qt answers its bounding rectangle and paints it
+    in C++, without taking the interpreter lock from the training thread
+    (with Python overrides, each curve cost about four lock hand-overs per
+    repaint).
 
     The API is the part of ``PlotDataItem`` the app uses: ``setData(x, y)``,
     ``getData()`` (the points drawn, log10 of y in log mode),
@@ -246,19 +252,21 @@ class LossCurve(pg.GraphicsObject):
     column, clipped to the visible epochs.
     """
 
-    def __init__(self, pen: QtGui.QPen, on_log_mode=None):
+    def __init__(self, color, on_log_mode=None):
         super().__init__()
+        # Width 0: Qt's cosmetic hairline, one pixel at any zoom, and a
+        # bounding rectangle that is the path's own (a wider pen makes Qt
+        # stroke the whole path to find it).
+        pen = QtGui.QPen(QtGui.QColor(*color))
+        pen.setWidth(0)
+        self.setPen(pen)
         self.opts = {"pen": pen, "antialias": False, "autoDownsample": True,
                      "downsampleMethod": "peak", "clipToView": True}
-        self._pen = pen
         self._on_log_mode = on_log_mode  # called when the plot switches log mode
         self.log_y = False
         self._x: np.ndarray | None = None
         self._y: np.ndarray | None = None
-        self._path = QtGui.QPainterPath()
         self._data_rect: QtCore.QRectF | None = None  # finite points' extent
-        self._rect: QtCore.QRectF | None = None       # plus a pixel for the pen
-        self._pixel: tuple[float, float] | None = None  # a pixel's width and height in data units
 
     def setData(self, x, y, *, y_range=None, finite=None) -> None:  # noqa: N802 - pyqtgraph's name
         """Draw the points ``(x, y)`` (x increasing and finite; NaN in y
@@ -272,8 +280,6 @@ class LossCurve(pg.GraphicsObject):
         """
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
-        self.prepareGeometryChange()
-        self._rect = None
         self._x, self._y = (x, y) if x.size else (None, None)
         if x.size == 0:
             low = high = math.nan
@@ -282,17 +288,16 @@ class LossCurve(pg.GraphicsObject):
         else:
             low, high = y_range
         if not math.isfinite(low):  # nothing to draw (no points, or only gaps)
-            self._path = QtGui.QPainterPath()
+            self.setPath(QtGui.QPainterPath())
             self._data_rect = None
+            return
+        if finite is None:
+            finite = not np.isnan(y).any()
+        if finite:
+            self.setPath(pg.arrayToQPath(x, y, connect="all", finiteCheck=False))
         else:
-            if finite is None:
-                finite = not np.isnan(y).any()
-            if finite:
-                self._path = pg.arrayToQPath(x, y, connect="all", finiteCheck=False)
-            else:
-                self._path = pg.arrayToQPath(x, y, connect="finite")
-            self._data_rect = QtCore.QRectF(float(x[0]), low, float(x[-1] - x[0]), high - low)
-        self.update()
+            self.setPath(pg.arrayToQPath(x, y, connect="finite"))
+        self._data_rect = QtCore.QRectF(float(x[0]), low, float(x[-1] - x[0]), high - low)
 
     def getData(self):  # noqa: N802 - pyqtgraph's name
         return self._x, self._y
@@ -309,32 +314,6 @@ class LossCurve(pg.GraphicsObject):
         if rect is None:
             return (None, None)
         return (rect.left(), rect.right()) if ax == 0 else (rect.top(), rect.bottom())
-
-    def boundingRect(self):  # noqa: N802 - Qt override
-        if self._rect is None:
-            if self._data_rect is None:
-                self._rect = QtCore.QRectF()
-            else:
-                if self._pixel is None:  # one pixel, in data units (pyqtgraph: ~0.1 ms)
-                    px, py = self.pixelVectors()
-                    self._pixel = (0.0 if px is None else px.length(), 0.0 if py is None else py.length())
-                px, py = self._pixel
-                self._rect = self._data_rect.adjusted(-px, -py, px, py)
-        return self._rect
-
-    def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph hook
-        self._rect = self._pixel = None
-        self.prepareGeometryChange()
-
-    def paint(self, painter, *args) -> None:
-        if self._data_rect is None:
-            return
-        # Not antialiased: the curves are mostly one vertical min-max stroke
-        # per pixel column, where antialiasing changes little, and it cost
-        # 0.3 ms a frame of the GUI thread (time training waits for).
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(self._pen)
-        painter.drawPath(self._path)
 
 
 class _Header(QtWidgets.QWidget):
@@ -396,7 +375,7 @@ class LossView(QtWidgets.QWidget):
     Attributes
     ----------
     loss_plot, metric_plot : pg.PlotItem
-    curves : dict[str, pg.PlotDataItem]
+    curves : dict[str, LossCurve]
         Keys ``"loss"``, ``"val_loss"``, ``"score"``, ``"val_score"``.
     epoch_label : QWidget
         The newest epoch and the curves' colour keys (the legend);
@@ -425,6 +404,7 @@ class LossView(QtWidgets.QWidget):
                              f"QLabel, QCheckBox {{ color: {_HEX_FOREGROUND}; }}")
 
         self._canvas = make_layout_widget()
+        self._canvas.setAntialiasing(False)  # the curves' look (above); text keeps its own
         self._canvas.ci.setContentsMargins(4, 0, 10, 4)
         self._canvas.ci.setSpacing(2)
         layout = QtWidgets.QVBoxLayout(self)
@@ -456,7 +436,7 @@ class LossView(QtWidgets.QWidget):
         for name in SERIES:
             is_val = name.startswith("val_")
             color = VALIDATION_COLOR if is_val else TRAIN_COLOR
-            curve = LossCurve(pg.mkPen(color, width=CURVE_WIDTH), on_log_mode=self._on_log_mode_changed)
+            curve = LossCurve(color, on_log_mode=self._on_log_mode_changed)
             # the plot's range follows its _RangeItem, not the exact curves
             (self.metric_plot if "score" in name else self.loss_plot).addItem(curve, ignoreBounds=True)
             self.curves[name] = curve

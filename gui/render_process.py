@@ -178,21 +178,26 @@ def _send_reply(conn, reply) -> None:
             sock.sendall(view)
 
 
-def _receive_reply(conn):
-    if not _RAW_SOCKETS:
+def _receive_reply(conn, sock):
+    """A reply sent by ``_send_reply``: the header through ``conn``, then
+    every array's bytes in one ``recvmsg_into`` on ``sock`` (``conn``'s
+    socket), straight into the arrays' memory."""
+    if sock is None:
         return conn.recv()
     head, sizes = pickle.loads(conn.recv_bytes())
     buffers = [np.empty(size, np.uint8) for size in sizes]
-    with socket.socket(fileno=os.dup(conn.fileno())) as sock:
-        for buffer in buffers:
-            # MSG_WAITALL: one call (one release and one retake of the lock)
-            # per array, not one per chunk the socket happens to hold
-            view, got = memoryview(buffer), 0
-            while got < len(view):
-                count = sock.recv_into(view[got:], len(view) - got, socket.MSG_WAITALL)
-                if count == 0:
-                    raise EOFError("the render process closed its end")
-                got += count
+    # One call for all arrays (MSG_WAITALL: not one per chunk the socket
+    # happens to hold): each call releases and retakes the interpreter
+    # lock, a hand-over with the training thread.
+    views = [memoryview(buffer) for buffer in buffers if buffer.nbytes]
+    while views:
+        count = sock.recvmsg_into(views, 0, socket.MSG_WAITALL)[0]
+        if count == 0:
+            raise EOFError("the render process closed its end")
+        while views and count >= views[0].nbytes:  # a short read (a signal): go on
+            count -= views.pop(0).nbytes
+        if views and count:
+            views[0] = views[0][count:]
     return pickle.loads(head, buffers=buffers)
 
 
@@ -211,6 +216,9 @@ class RenderProcess:
         self._process = context.Process(target=_child_main, args=(child_conn,), name="render", daemon=True)
         self._process.start()
         child_conn.close()
+        # the connection's socket, for the replies' arrays (kept open: one
+        # dup per process, not per reply)
+        self._sock = socket.socket(fileno=os.dup(self._conn.fileno())) if _RAW_SOCKETS else None
         self._sent: dict[str, tuple] = {}  # key -> (points, transform) the child holds
         #: CPU seconds the child spent on the last job
         self.last_cost = 0.0
@@ -231,7 +239,7 @@ class RenderProcess:
                 self._send(("points", key, raw, transform))
                 self._sent[key] = (raw, transform)
         self._send(("render", model, painter, grid is not None, rows is not None))
-        kind, result, self.last_cost = _receive_reply(self._conn)
+        kind, result, self.last_cost = _receive_reply(self._conn, self._sock)
         if kind == "error":
             raise RenderError(result)
         return result
@@ -253,6 +261,8 @@ class RenderProcess:
         except (OSError, ValueError):
             pass
         self._conn.close()
+        if self._sock is not None:
+            self._sock.close()
         self._process.join(CLOSE_TIMEOUT)
         if self._process.is_alive():
             self._process.terminate()

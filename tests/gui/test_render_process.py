@@ -167,3 +167,42 @@ def test_stopping_the_worker_ends_its_render_process(qtbot):
     assert process is not None and process.is_alive()
     assert ctl.stop()
     assert not process.is_alive()
+
+
+def test_a_reply_read_in_pieces_comes_out_whole():
+    # The arrays of a reply are read with one recvmsg_into; a short read (a
+    # signal) must carry on where it stopped, across array boundaries.
+    import pickle
+    import socket
+
+    from gui import render_process
+
+    reply = ("done", (np.arange(1000, dtype=np.float32).reshape(250, 4), np.zeros(0),
+                      np.arange(77, dtype=np.uint8)), 0.5)
+    buffers = []
+    head = pickle.dumps(reply, protocol=5, buffer_callback=buffers.append)
+    payload = b"".join(bytes(buffer.raw()) for buffer in buffers)
+
+    class Conn:
+        def recv_bytes(self):
+            return pickle.dumps((head, [buffer.raw().nbytes for buffer in buffers]), protocol=5)
+
+    class Sock:  # delivers 999 bytes per call
+        sent = 0
+
+        def recvmsg_into(self, views, ancbufsize, flags):
+            assert flags == socket.MSG_WAITALL
+            chunk = payload[self.sent:self.sent + 999]
+            for view in views:
+                part = chunk[:view.nbytes]
+                view[:len(part)] = part
+                chunk = chunk[len(part):]
+            count = min(999, len(payload) - self.sent)
+            self.sent += count
+            return count, [], 0, None
+
+    kind, (a, b, c), cost = render_process._receive_reply(Conn(), Sock())
+    assert kind == "done" and cost == 0.5
+    np.testing.assert_array_equal(a, reply[1][0])
+    assert b.shape == (0,)
+    np.testing.assert_array_equal(c, reply[1][2])

@@ -5,7 +5,9 @@ of 64, Adam, trained at full speed for a fixed time. Prints, from one run:
 
 - frames drawn per second (reports the window turned into pictures);
 - epochs per second in the window, and the same workload's epochs per second
-  without any window (a bare ``Trainer.step()`` loop, same process);
+  without any window (a bare ``Trainer.step()`` loop, same process), measured
+  interleaved in four pieces each (the window paused meanwhile), so a drift
+  of the shared machine's speed affects both alike;
 - the worst gap between ticks of a 1 ms GUI-thread timer: how long the GUI
   thread was ever kept from answering (what a person feels as a freeze).
   The probe is not free: each tick takes the interpreter lock from the
@@ -43,6 +45,8 @@ import datasets  # noqa: E402
 from algorithms import LogisticRegression, NeuralNetwork, Trainer  # noqa: E402
 
 WARMUP_SECONDS = 1.5
+#: after Play or Pause between interleaved pieces, before measuring again
+RESUME_SECONDS = 0.3
 
 
 def w2_dataset(n_samples: int = 3000):
@@ -62,16 +66,28 @@ def w2_model():
     )
 
 
-def headless_epochs_per_second(dataset, model, seconds: float) -> float:
-    """The same training loop the worker runs, with no window and no thread."""
-    trainer = Trainer(model, dataset.X, dataset.y)
-    deadline = time.perf_counter() + WARMUP_SECONDS / 3
-    while time.perf_counter() < deadline:
-        trainer.step()
-    start_epoch, start = trainer.epoch, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        trainer.step()
-    return (trainer.epoch - start_epoch) / (time.perf_counter() - start)
+class Headless:
+    """The same training loop the worker runs, with no window and no thread,
+    measured in as many pieces as asked (``run``), its totals kept."""
+
+    def __init__(self, dataset, model) -> None:
+        self.trainer = Trainer(model, dataset.X, dataset.y)
+        self.epochs = 0
+        self.seconds = 0.0
+        deadline = time.perf_counter() + WARMUP_SECONDS / 3
+        while time.perf_counter() < deadline:
+            self.trainer.step()
+
+    def run(self, seconds: float) -> None:
+        start_epoch, start = self.trainer.epoch, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            self.trainer.step()
+        self.epochs += self.trainer.epoch - start_epoch
+        self.seconds += time.perf_counter() - start
+
+    @property
+    def epochs_per_second(self) -> float:
+        return self.epochs / self.seconds
 
 
 class WindowRun:
@@ -117,24 +133,43 @@ class WindowRun:
         self.timer.setInterval(probe_ms)
         self.timer.timeout.connect(self.probe.on_tick)
 
-    def run(self, seconds: float) -> dict:
+    def run(self, seconds: float, headless: Headless | None = None, pieces: int = 4) -> dict:
+        """Train in the window for ``seconds`` (after a warm-up). With
+        ``headless``, the time is cut into ``pieces``, and between them the
+        window pauses while ``headless`` trains for as long in this thread:
+        the machine's speed drifts (it is shared), and the two measurements
+        interleaved see the same drift."""
         window, probe = self.window, self.probe
+        pieces = pieces if headless is not None else 1
+        frames = epochs = 0
+        elapsed = 0.0
         try:
             window.toolbar.set_speed(None)
             window.play()
             if self.timer.interval() > 0:
                 self.timer.start()
             self._spin(WARMUP_SECONDS)
-            probe.measuring, probe.frames, probe.worst_gap = True, 0, 0.0
-            probe.last_tick = time.perf_counter()
-            start_epoch, start = probe.epoch, time.perf_counter()
-            self._spin(seconds)
-            elapsed = time.perf_counter() - start
-            probe.measuring = False
+            probe.worst_gap = 0.0
+            for piece in range(pieces):
+                if piece:
+                    window.play()
+                    self._spin(RESUME_SECONDS)
+                probe.measuring, probe.frames = True, 0
+                probe.last_tick = time.perf_counter()
+                start_epoch, start = probe.epoch, time.perf_counter()
+                self._spin(seconds / pieces)
+                elapsed += time.perf_counter() - start
+                probe.measuring = False
+                frames += probe.frames
+                epochs += probe.epoch - start_epoch
+                if headless is not None:
+                    window.pause()
+                    self._spin(RESUME_SECONDS)  # the last report drawn, the worker idle
+                    headless.run(seconds / pieces)
             worker = window.controller._worker  # its smoothed costs, read after the run
             return {
-                "frames_per_second": probe.frames / elapsed,
-                "epochs_per_second": (probe.epoch - start_epoch) / elapsed,
+                "frames_per_second": frames / elapsed,
+                "epochs_per_second": epochs / elapsed,
                 "worst_gap_ms": probe.worst_gap * 1000 if self.timer.interval() > 0 else math.nan,
                 "gui_ms_per_frame": worker.gui_cost * 1000,
                 "output_ms_per_frame": worker.output_cost * 1000,
@@ -171,8 +206,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.seconds:g} s per measurement, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}")
 
-    headless = headless_epochs_per_second(dataset, w2_model(), args.seconds)
-    windowed = WindowRun(app, dataset, w2_model(), probe_ms=0).run(args.seconds)
+    trainer = Headless(dataset, w2_model())
+    windowed = WindowRun(app, dataset, w2_model(), probe_ms=0).run(args.seconds, headless=trainer)
+    headless = trainer.epochs_per_second
     probed = WindowRun(app, dataset, w2_model(), args.probe_ms).run(args.seconds)
     share = windowed["epochs_per_second"] / headless
     print(f"frames drawn per second      {windowed['frames_per_second']:8.1f}   (target >= 30)")

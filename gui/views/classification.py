@@ -8,7 +8,7 @@ from pyqtgraph import functions as fn
 from PySide6 import QtGui, QtWidgets
 
 from ._scatter import UniformScatterItem
-from ._style import (POINT_SIZE, WHITE, PlotView, as_mask, as_points, cache_static,
+from ._style import (POINT_SIZE, WHITE, PlotView, as_mask, as_points,
                      misclassified_sample, train_sample, validation_sample)
 from .colors import HIGHLIGHT, PALETTE
 from .grid import GridSpec, frame_range, view_grid
@@ -124,7 +124,6 @@ class ClassificationView(PlotView):
         self.ring_item = UniformScatterItem(symbol="o", size=RING_SIZE, brush=None,
                                             pen=pg.mkPen(HIGHLIGHT, width=2), antialias=True)
         self.ring_item.setZValue(8)
-        cache_static(self.ring_item)
         self.ring_item.hide()
         self.plot_item.addItem(self.ring_item)
 
@@ -141,7 +140,6 @@ class ClassificationView(PlotView):
                                      pen=pg.mkPen(rgb, width=2.2), antialias=True)
             for item in (train, val):
                 item.setZValue(10)
-                cache_static(item)
                 self.plot_item.addItem(item)
             # The legend toggles the training item; its validation points follow.
             train.visibleChanged.connect(self._on_class_visibility_changed)

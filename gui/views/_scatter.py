@@ -13,21 +13,20 @@ point dtype (five object fields set to None) takes ~0.35 us per point, while
 ``np.repeat`` of one ready-made row takes a third of that. With both, setting
 100k points costs ~10-20 ms instead of ~0.4 s.
 
-Drawing: the item's points are painted (by pyqtgraph, in Python) into a
-pixmap held by a plain Qt child item, and the item itself has no contents,
-so a repaint of the plot (every frame of the decision surface under the
-points) draws that pixmap in C++ and asks nothing of Python. As a cached
-pyqtgraph item, each scatter item cost three Python ``boundingRect`` calls
-per repaint, each a hand-over of the interpreter lock with the training
-thread. The pixmap is re-made, just before the next paint, when the points,
-their look or the view's scale change.
+Drawing: the item's points are shown from a plain Qt pixmap item
+(:class:`._pixmap.PaintCache`), re-made when the points, their look or the
+view's scale change, so a repaint of the plot (every frame of the decision
+surface under the points) asks nothing of Python. As a cached pyqtgraph
+item, each scatter item cost three Python ``boundingRect`` calls per
+repaint, each a hand-over of the interpreter lock with the training thread.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+
+from ._pixmap import PaintCache
 
 # Per-point style columns of ScatterPlotItem.data and the value meaning
 # "use the item's default" (pyqtgraph's _DEFAULT_STYLE).
@@ -50,66 +49,21 @@ class UniformScatterItem(pg.ScatterPlotItem):
     """
 
     def __init__(self, *args, **kwargs):
-        self.pixmap_item = None  # pyqtgraph's __init__ already calls update()
+        self._cache = None  # pyqtgraph's __init__ already calls update()
         super().__init__(*args, **kwargs)
-        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-        self.pixmap_item = QtWidgets.QGraphicsPixmapItem(self)
-        # drawn in device pixels, placed at a point of the plot: pans move
-        # it along with the data, zooms re-make it
-        self.pixmap_item.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.pixmap_item.setShapeMode(QtWidgets.QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
-        self._stale = True
-        self._scene = None
+        self._cache = PaintCache(self, clip_to_view_box=True, antialias=bool(self.opts["antialias"]))
+        self.pixmap_item = self._cache.pixmap_item
 
     def update(self, *args) -> None:
         """Re-make the picture before the next paint (pyqtgraph calls this
         whenever the points or their look change)."""
         super().update(*args)
-        self._stale = True
-        if self.pixmap_item is not None:
-            self.pixmap_item.update()  # asks for that paint
-            self._follow_scene()
+        if self._cache is not None:
+            self._cache.invalidate()
 
     def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph hook
         super().viewTransformChanged()
         self.update()
-
-    def _follow_scene(self) -> None:
-        scene = self.scene()
-        if scene is not self._scene:
-            if self._scene is not None:
-                self._scene.sigPrepareForPaint.disconnect(self._refresh)
-            if scene is not None:
-                scene.sigPrepareForPaint.connect(self._refresh)
-            self._scene = scene
-
-    def _refresh(self) -> None:
-        """Paint the points into ``pixmap_item`` (device pixels, clipped to the
-        view box), if they changed and show."""
-        if not self._stale or not self.isVisible():
-            return
-        view_box = self.getViewBox()
-        widget = self.getViewWidget()
-        if view_box is None or widget is None:
-            return
-        self._stale = False
-        to_device = self.deviceTransform(widget.viewportTransform())
-        visible = view_box.deviceTransform(widget.viewportTransform()).mapRect(view_box.boundingRect())
-        area = to_device.mapRect(self.boundingRect()).intersected(visible).toAlignedRect()
-        if area.isEmpty() or len(self.data) == 0:
-            self.pixmap_item.setPixmap(QtGui.QPixmap())
-            return
-        ratio = widget.devicePixelRatioF()
-        pixmap = QtGui.QPixmap(area.size() * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(QtCore.Qt.GlobalColor.transparent)
-        painter = QtGui.QPainter(pixmap)
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))
-        painter.setTransform(to_device * QtGui.QTransform.fromTranslate(-area.x(), -area.y()))
-        self.paint(painter, None, widget.viewport())
-        painter.end()
-        self.pixmap_item.setPixmap(pixmap)
-        self.pixmap_item.setPos(to_device.inverted()[0].map(QtCore.QPointF(area.topLeft())))
 
     def setData(self, *args, **kargs):
         """As ``ScatterPlotItem.setData``; ``setData(pos=array)`` alone (the

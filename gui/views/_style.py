@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ._pixmap import PaintCache
 from .colors import BACKGROUND, FOREGROUND, GRID_ALPHA, HIGHLIGHT, MUTED
 
 WHITE = (255, 255, 255)
@@ -72,15 +73,43 @@ class ViewBox(pg.ViewBox):
         raise NotImplementedError("this ViewBox paints no border (its paint is Qt's)")
 
 
+class AxisItem(pg.AxisItem):
+    """A ``pg.AxisItem`` shown from a pixmap (:class:`._pixmap.PaintCache`):
+    Qt asks it nothing while painting, so the plot's repaints under it
+    (every frame of the decision surface, the loss curves' redraws) call no
+    Python for it. The picture is re-made when pyqtgraph changes it (ticks,
+    style, grid: ``update``) or the axis is resized."""
+
+    def __init__(self, *args, **kwargs):
+        self._cache = None  # pyqtgraph's __init__ already calls update()
+        super().__init__(*args, **kwargs)
+        self._cache = PaintCache(self)
+
+    def update(self, *args) -> None:
+        super().update(*args)
+        if self._cache is not None:
+            self._cache.invalidate()
+
+    def resizeEvent(self, ev=None):  # noqa: N802 - Qt override
+        super().resizeEvent(ev)
+        self.update()
+
+
 class PlotItem(pg.PlotItem):
-    """A ``pg.PlotItem`` (with a :class:`ViewBox` unless given one) whose
-    bounding rectangle and shape are Qt's."""
+    """A ``pg.PlotItem`` (with a :class:`ViewBox` unless given one, and
+    :class:`AxisItem` s for the axes not given) whose bounding rectangle and
+    shape are Qt's."""
 
     boundingRect = QtWidgets.QGraphicsWidget.boundingRect  # noqa: N815 - Qt's
     shape = QtWidgets.QGraphicsWidget.shape
 
-    def __init__(self, *args, viewBox=None, **kwargs):  # noqa: N803 - pyqtgraph's name
-        super().__init__(*args, viewBox=ViewBox() if viewBox is None else viewBox, **kwargs)
+    def __init__(self, *args, viewBox=None, axisItems=None, **kwargs):  # noqa: N803 - pyqtgraph's names
+        axes = {side: AxisItem(side) for side in ("left", "bottom", "right", "top")}
+        axes.update(axisItems or {})
+        super().__init__(*args, viewBox=ViewBox() if viewBox is None else viewBox, axisItems=axes, **kwargs)
+        # pyqtgraph shows every axis it is given; by default only these show
+        for side in {"top", "right"} - set(axisItems or {}):
+            self.hideAxis(side)
 
 
 class GraphicsLayout(pg.GraphicsLayout):
@@ -209,12 +238,6 @@ class PlotView(QtWidgets.QWidget):
         self._legend_canvas.ci.layout.setAlignment(self.legend, QtCore.Qt.AlignmentFlag.AlignLeft)
         self.plot_item: pg.PlotItem = self._canvas.addPlot(row=1, col=0)
         style_plot(self.plot_item)
-        # The axes (and the grid lines they draw) change only when the view
-        # range does; the picture under them changes every frame while
-        # training. Uncached, the two axes re-drew their ticks and labels on
-        # every frame: about a third of the decision view's paint time.
-        for axis in ("left", "bottom"):
-            cache_static(self.plot_item.getAxis(axis))
         self._legend_key = None
         self._legend_max_columns = 6
         self._legend_entry_width = 1

@@ -75,6 +75,25 @@ class SurfaceImageItem(QtWidgets.QGraphicsPixmapItem):
             self._placement = placement
 
 
+class BoundaryItem(QtWidgets.QGraphicsPathItem):
+    """The 0.5 boundary: loose segments, drawn by Qt as one path (a
+    pyqtgraph curve's Python paint ran every frame of a two-class run)."""
+
+    def __init__(self, pen: QtGui.QPen):
+        super().__init__()
+        self.setPen(pen)
+        self._x = self._y = np.empty(0)
+
+    def setData(self, x, y) -> None:  # noqa: N802 - pyqtgraph's name
+        """Segments from ``(x[2i], y[2i])`` to ``(x[2i+1], y[2i+1])``."""
+        self._x, self._y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        self.setPath(pg.arrayToQPath(self._x, self._y, connect="pairs") if self._x.size
+                     else QtGui.QPainterPath())
+
+    def getData(self):  # noqa: N802 - pyqtgraph's name
+        return self._x, self._y
+
+
 class ClassificationView(PlotView):
     """Points of a 2-feature classification dataset over the decision surface.
 
@@ -95,7 +114,7 @@ class ClassificationView(PlotView):
         The plot the points live in (draw tools attach to it).
     surface_item : SurfaceImageItem
         The decision surface.
-    boundary_item : pg.PlotCurveItem
+    boundary_item : BoundaryItem
         The 0.5 boundary (two classes), as loose segments.
     ring_item : pg.ScatterPlotItem
         Rings around misclassified points.
@@ -114,7 +133,7 @@ class ClassificationView(PlotView):
         self.surface_item.hide()
         self.plot_item.addItem(self.surface_item)
 
-        self.boundary_item = pg.PlotCurveItem(pen=BOUNDARY_PEN, connect="pairs", antialias=True)
+        self.boundary_item = BoundaryItem(BOUNDARY_PEN)
         self.boundary_item.setZValue(5)
         self.boundary_item.hide()
         self.plot_item.addItem(self.boundary_item)

@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._decimate import GrowingArray, PeakPyramid, peak_display
-from ._style import DISPLAY_LIMIT, as_1d, cache_static, displayable, make_layout_widget, set_label, style_plot
+from ._style import DISPLAY_LIMIT, AxisItem, as_1d, displayable, make_layout_widget, set_label, style_plot
 from .colors import FOREGROUND, GRID_ALPHA, TRAIN_COLOR, VALIDATION_COLOR
 
 SERIES = ("loss", "val_loss", "score", "val_score")
@@ -98,7 +98,7 @@ def _format_loss(value: float) -> str:
     return f"{value:.4g}" if math.isfinite(value) else "–"
 
 
-class LossAxis(pg.AxisItem):
+class LossAxis(AxisItem):
     """The loss axis: one tick level (grid lines only where labels are: the
     minor-level grid cost ~5 ms a frame), still labelled on a log scale
     spanning less than a decade.
@@ -130,7 +130,7 @@ class LossAxis(pg.AxisItem):
         return [f"{10.0 ** value * scale:.3g}" for value in values]
 
 
-class EpochAxis(pg.AxisItem):
+class EpochAxis(AxisItem):
     """Epoch ticks as 250k / 1.5M instead of 250000 / 1.5e+06."""
 
     def tickStrings(self, values, scale, spacing):
@@ -443,13 +443,6 @@ class LossView(QtWidgets.QWidget):
         self._range_items = {"loss": _RangeItem(), "score": _RangeItem()}
         self.loss_plot.addItem(self._range_items["loss"])
         self.metric_plot.addItem(self._range_items["score"])
-        for plot in (self.loss_plot, self.metric_plot):
-            # The axes change only when the range does; between those
-            # moments they are drawn from a cached pixmap (the grid lines
-            # belong to the left axis and span the plot, so every curve
-            # update used to replay their ticks, labels and lines).
-            for axis in ("left", "bottom"):
-                cache_static(plot.getAxis(axis))
 
         self._epochs = GrowingArray()
         # The four series side by side, (4, n): one NumPy call per pyramid

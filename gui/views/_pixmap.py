@@ -19,6 +19,8 @@ zoom must invalidate the picture (a pan moves it along).
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6 import QtCore, QtGui, QtWidgets
 
 
@@ -39,7 +41,9 @@ class PaintCache:
     """
 
     def __init__(self, item, *, clip_to_view_box: bool = False, antialias: bool = True) -> None:
-        self.item = item
+        # Weak: the item holds its cache, and a reference cycle through a Qt
+        # item could be collected by whichever thread runs the collector.
+        self._item = weakref.ref(item)
         self._clip_to_view_box = clip_to_view_box
         self._antialias = antialias
         item.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
@@ -51,9 +55,12 @@ class PaintCache:
 
     def invalidate(self) -> None:
         """Make the picture again before the next paint (and ask for one)."""
+        item = self._item()
+        if item is None:
+            return
         self._stale = True
         self.pixmap_item.update()
-        scene = self.item.scene()
+        scene = item.scene()
         if scene is not self._scene:
             if self._scene is not None:
                 self._scene.sigPrepareForPaint.disconnect(self.refresh)
@@ -64,8 +71,8 @@ class PaintCache:
     def refresh(self) -> None:
         """Paint the item into the pixmap (device pixels, within the view),
         if it changed since and shows."""
-        item = self.item
-        if not self._stale or not item.isVisible():
+        item = self._item()
+        if item is None or not self._stale or not item.isVisible():
             return
         widget = item.getViewWidget()
         if widget is None:

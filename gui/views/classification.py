@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._scatter import UniformScatterItem
 from ._style import (POINT_SIZE, WHITE, PlotView, as_mask, as_points,
@@ -34,10 +34,10 @@ class SmoothImageItem(pg.ImageItem):
 class SurfaceImageItem(QtWidgets.QGraphicsPixmapItem):
     """The decision surface: a plain Qt pixmap item.
 
-    It shows opaque images of bytes B, G, R, 255 (``SurfacePicture.image``)
-    as ``QImage.Format_RGB32``, which Qt scales without converting pixels.
-    The image comes already enlarged by bilinear interpolation (off the GUI
-    thread), so Qt's nearest-neighbour scaling shows no blocks.
+    It shows opaque images of bytes B, G, R, 255 (``SurfacePicture.bgra``)
+    as ``QImage.Format_RGB32``, which Qt scales without converting pixels,
+    stretched with bilinear filtering: a 200x200 grid over many screen
+    pixels shows smooth gradients, not blocks.
 
     Not a pyqtgraph ``ImageItem``: that one's ``paint`` is Python, and Qt
     calls it with the interpreter lock held for the whole scaled draw (about
@@ -54,6 +54,7 @@ class SurfaceImageItem(QtWidgets.QGraphicsPixmapItem):
     def __init__(self):
         super().__init__()
         self.setShapeMode(QtWidgets.QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
+        self.setTransformationMode(QtCore.Qt.TransformationMode.SmoothTransformation)
         self.image: np.ndarray | None = None
         self._placement = None
 
@@ -277,7 +278,7 @@ class ClassificationView(PlotView):
     def show_picture(self, picture: SurfacePicture) -> None:
         """Draw a finished decision surface (image and boundary), placed on
         the grid it was made for. Per frame this only hands over arrays."""
-        self.surface_item.set_image(picture.image, picture.grid.pixel_rect())
+        self.surface_item.set_image(picture.bgra, picture.grid.pixel_rect())
         if not self.surface_item.isVisible():
             self.surface_item.show()
         if picture.boundary is not None:

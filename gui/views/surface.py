@@ -31,46 +31,18 @@ class SurfacePicture:
     bgra : ndarray of shape (ny, nx, 4), uint8
         Row-major image (row ``j`` is ``grid.ys()[j]``), opaque, bytes in
         B, G, R, 255 order: ``QImage.Format_RGB32``, the format Qt draws
-        scaled images fastest from (see ``ClassificationView.show_picture``).
+        scaled images fastest from. The view stretches it over the grid's
+        rectangle with bilinear filtering, in Qt's paint (which holds no
+        interpreter lock); enlarging it twice here instead, in NumPy, cost
+        the render process 3-7 ms a frame for the same look.
     boundary : (x, y) arrays of shape (2 * n_segments,), or None
         The 0.5 boundary as loose segments (two classes), None when there is
         none to draw.
-    image : ndarray of shape (2 * ny, 2 * nx, 4), uint8
-        ``bgra`` enlarged twice by bilinear interpolation: what the view
-        draws, over the same rectangle. Qt then scales it by nearest
-        neighbour (its pixels are already about as small as the screen's,
-        so no blocks show), which takes the GUI thread less than half the
-        time of scaling ``bgra`` smoothly (0.15 vs 0.35-0.75 ms a frame);
-        the painter pays for the enlargement (3 ms), off the GUI thread.
     """
 
     grid: GridSpec
     bgra: np.ndarray
     boundary: tuple[np.ndarray, np.ndarray] | None
-    image: np.ndarray
-
-
-def enlarge_twice(image: np.ndarray) -> np.ndarray:
-    """``(h, w, c)`` uint8 image -> ``(2h, 2w, c)`` by bilinear interpolation
-    with pixel centres kept in place: each source pixel becomes four, at a
-    quarter and three quarters of its width and height, so along each axis
-    ``out[2i] = (3 a[i] + a[i-1]) / 4`` and ``out[2i+1] = (3 a[i] + a[i+1]) / 4``
-    (an edge pixel standing in for its missing neighbour), rounded.
-
-    In 16-bit integers: both passes together scale by 16 (at most 4080).
-    The result is C-contiguous: the GUI thread hands it to Qt as it is
-    (copying a strided one there cost 1 ms a frame)."""
-    a = image.astype(np.uint16)
-    for axis in (0, 1):
-        a = np.moveaxis(a, axis, 0)
-        triple = a * np.uint16(3)
-        out = np.empty((2 * a.shape[0],) + a.shape[1:], np.uint16)
-        np.add(triple, np.concatenate([a[:1], a[:-1]]), out=out[0::2])
-        np.add(triple, np.concatenate([a[1:], a[-1:]]), out=out[1::2])
-        a = np.moveaxis(out, 0, axis)
-    a += np.uint16(8)
-    a >>= np.uint16(4)
-    return a.astype(np.uint8, order="C")
 
 
 @dataclass(frozen=True)
@@ -98,4 +70,4 @@ class SurfacePainter:
             x, y = contour_segments(proba[:, 1].reshape(grid.ny, grid.nx), grid.xs(), grid.ys(), 0.5)
             if x.size:
                 boundary = (x, y)
-        return SurfacePicture(grid, bgra, boundary, enlarge_twice(bgra))
+        return SurfacePicture(grid, bgra, boundary)

@@ -55,14 +55,20 @@ def to_array(image: QtGui.QImage) -> np.ndarray:
     return rows[:, :3 * width].reshape(height, width, 3).copy()
 
 
-def color_at(view: ClassificationView, x: float, y: float) -> np.ndarray:
-    """Colour of the grabbed view at data point (x, y)."""
-    image = to_array(view.grab().toImage())
+def pixel_at(view: ClassificationView, x: float, y: float) -> tuple[int, int]:
+    """The view's pixel (column, row) showing data point (x, y)."""
     plot_item = view.plot_item
     scene_point = plot_item.vb.mapViewToScene(QtCore.QPointF(x, y))
     graphics_view = plot_item.scene().views()[0]
     point = graphics_view.viewport().mapTo(view, graphics_view.mapFromScene(scene_point))
-    return image[point.y(), point.x()].astype(int)
+    return point.x(), point.y()
+
+
+def color_at(view: ClassificationView, x: float, y: float) -> np.ndarray:
+    """Colour of the grabbed view at data point (x, y)."""
+    image = to_array(view.grab().toImage())
+    column, row = pixel_at(view, x, y)
+    return image[row, column].astype(int)
 
 
 # -- surface_rgba --------------------------------------------------------------
@@ -275,7 +281,7 @@ def test_show_picture_draws_its_image_and_boundary(qtbot):
     picture = view.surface_painter()(right_is_orange(grid), np.array([0, 1]))
     assert picture.grid == grid
     view.show_picture(picture)
-    np.testing.assert_array_equal(view.surface_item.image, picture.image)
+    np.testing.assert_array_equal(view.surface_item.image, picture.bgra)
     assert view.surface_item.isVisible()
     assert view.boundary_item.isVisible()
     bx, by = view.boundary_item.getData()
@@ -313,7 +319,7 @@ def test_show_picture_hides_the_boundary_when_the_picture_has_none(qtbot):
     assert picture.boundary is None
     view.show_picture(picture)
     assert not view.boundary_item.isVisible() and view.surface_item.isVisible()
-    np.testing.assert_array_equal(view.surface_item.image, picture.image)
+    np.testing.assert_array_equal(view.surface_item.image, picture.bgra)
     colour = color_at(view, 0.3, 0.3)
     assert colour[1] > colour[0] + 30 and colour[1] > colour[2] + 30, colour
     # two classes without a crossing: still no line
@@ -346,32 +352,23 @@ def test_set_surface_is_show_picture_of_the_views_painter(qtbot):
     np.testing.assert_array_equal(view.surface_item.image, image_set)
     np.testing.assert_array_equal(view.boundary_item.getData()[0], boundary_set[0])
     np.testing.assert_array_equal(view.boundary_item.getData()[1], boundary_set[1])
-    assert image_set.shape == (2 * grid.ny, 2 * grid.nx, 4)
+    assert image_set.shape == (grid.ny, grid.nx, 4)
 
 
-def test_the_drawn_image_is_the_picture_enlarged_twice_by_bilinear_interpolation():
-    from gui.views.surface import enlarge_twice
-
-    rng = np.random.default_rng(3)
-    image = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
-    big = enlarge_twice(image)
-    assert big.shape == (14, 10, 4) and big.dtype == np.uint8
-    assert big.flags["C_CONTIGUOUS"]  # handed to Qt without a copy in the GUI thread
-
-    def along(values, axis):  # the documented 1-D rule, in floats
-        values = np.moveaxis(values, axis, 0)
-        n = values.shape[0]
-        out = np.empty((2 * n,) + values.shape[1:])
-        for i in range(n):
-            out[2 * i] = 0.75 * values[i] + 0.25 * values[max(i - 1, 0)]
-            out[2 * i + 1] = 0.75 * values[i] + 0.25 * values[min(i + 1, n - 1)]
-        return np.moveaxis(out, 0, axis)
-
-    expected = np.floor(along(along(image.astype(float), 0), 1) + 0.5)
-    np.testing.assert_array_equal(big, expected)
-    # a flat image stays flat, and the painter's image is its bgra enlarged
-    flat = np.full((4, 4, 4), 200, np.uint8)
-    np.testing.assert_array_equal(enlarge_twice(flat), np.full((8, 8, 4), 200))
-    proba = rng.dirichlet([1, 1, 1], GRID.nx * GRID.ny)
-    picture = SurfacePainter(GRID)(proba, np.arange(3))
-    np.testing.assert_array_equal(picture.image, enlarge_twice(picture.bgra))
+def test_the_surface_is_stretched_smoothly_not_in_blocks(qtbot):
+    # Class 1 growing surer from left to right: filtered, the screen pixels
+    # along a row take about as many colours as there are pixels; drawn by
+    # nearest neighbour, only one per grid column.
+    view = show(qtbot, ClassificationView(), 500, 450)
+    grid = view.grid_spec()
+    t = (grid.points()[:, 0] - grid.x_range[0]) / (grid.x_range[1] - grid.x_range[0])
+    sure = np.clip(0.55 + 3.0 * (t - 0.3), 0.55, 1.0)
+    view.show_picture(view.surface_painter()(np.column_stack([1.0 - sure, sure]), np.array([0, 1])))
+    image = to_array(view.grab().toImage())
+    left, y_pixel = pixel_at(view, grid.x_range[0] + 0.3 * (grid.x_range[1] - grid.x_range[0]), 0.0)
+    right_px, _ = pixel_at(view, grid.x_range[0] + 0.45 * (grid.x_range[1] - grid.x_range[0]), 0.0)
+    row = image[y_pixel, left:right_px]
+    steps = np.count_nonzero(np.any(np.diff(row.astype(int), axis=0) != 0, axis=1))
+    cells = 0.15 * grid.nx  # grid columns in that stretch
+    assert right_px - left > 1.5 * cells  # the grid is stretched: each cell spans several pixels
+    assert steps > 1.3 * cells

@@ -49,8 +49,8 @@ check:
 - the ack carries the GUI thread's CPU time per frame; reports are spaced so
   that drawing takes at most GUI_BUDGET of a core, except that the frame
   rate stays at MIN_FRAME_RATE while that takes at most GUI_MAX_BUDGET
-  (measured on 2 cores, W2: training in the window kept ~80% of its speed
-  at 30 frames/s, ~77% at 35);
+  (measured on 2 cores, W2: ~31 frames/s, training in the window at 80-88%
+  of its speed without the window);
 - the render CPU time per report is measured; reports are spaced so that it
   takes at most OUTPUT_BUDGET of a core (the second one, shared with the
   GUI thread). Every report of a changed model carries fresh outputs: each

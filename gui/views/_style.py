@@ -58,7 +58,8 @@ def set_label(plot_item: pg.PlotItem, axis: str, text: str) -> None:
 # on the way takes it (each a hand-over with the training thread: Qt visits
 # every item of the scene on each paint, about three calls per item). The
 # classes below answer those calls in C++ where pyqtgraph's Python answers
-# are the same as Qt's: a widget's rectangle, a view box without a border.
+# are the same as Qt's (a widget's rectangle, a view box without a border),
+# and show the axes from a pixmap (``PaintCache``, as the scatter items do).
 
 
 class ViewBox(pg.ViewBox):
@@ -186,7 +187,8 @@ def misclassified_sample() -> pg.ScatterPlotItem:
 
 class PlotView(QtWidgets.QWidget):
     """A QWidget holding one styled pyqtgraph plot (``plot_item``) with a
-    legend in its own row above it, so the legend never hides data.
+    legend in its own row above it (a canvas of its own), so the legend
+    never hides data.
 
     Subclasses create their items once in ``__init__`` and list what the
     legend shows with :meth:`_set_legend` (rebuilt only when it changes).
@@ -236,7 +238,7 @@ class PlotView(QtWidgets.QWidget):
                                   QtWidgets.QSizePolicy.Policy.Fixed)
         self._legend_canvas.addItem(self.legend, row=0, col=0)
         self._legend_canvas.ci.layout.setAlignment(self.legend, QtCore.Qt.AlignmentFlag.AlignLeft)
-        self.plot_item: pg.PlotItem = self._canvas.addPlot(row=1, col=0)
+        self.plot_item: pg.PlotItem = self._canvas.addPlot(row=0, col=0)
         style_plot(self.plot_item)
         self._legend_key = None
         self._legend_max_columns = 6

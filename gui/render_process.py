@@ -154,7 +154,7 @@ def _child_main(conn) -> None:
             return
 
 
-# Replies carry about a megabyte of arrays per frame. Through
+# Replies carry several hundred kilobytes of arrays per frame. Through
 # ``Connection.recv`` the parent copied them three times with the
 # interpreter lock held (2+ ms of its render thread per frame, time the
 # training thread waited). Instead, the arrays travel out of band (pickle

@@ -824,14 +824,11 @@ class TrainingController(QObject):
                 self._running = report.running
             self.report_received.emit(report)
         finally:
-            # Paint what the report changed now, then acknowledge: the
-            # worker snapshots the model and the render process starts on
-            # the next picture while the GUI thread is idle. Painting here,
-            # rather than in the event loop's later repaint pass, keeps the
-            # whole frame inside this one call from Qt: each separate return
-            # of the GUI thread into Python takes the interpreter lock back
-            # from the training thread, and on a 2-core VM each such
-            # hand-over cost training a few hundred microseconds.
+            # Paint what the report changed now (Qt paints with the
+            # interpreter lock released), then acknowledge: the worker
+            # snapshots the model and the render process starts on the next
+            # picture once this frame is on screen, not while the GUI thread
+            # still paints on the core the render process would use.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
             self._send("ack", gui_seconds)
 

@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gui import worker as worker_module
-    from gui.app import limit_blas_threads
+    from gui.blas import limit_blas_threads
 
     limit_blas_threads(1)  # as the app does (headless and window alike)
     app = QApplication.instance() or QApplication([])

@@ -1,6 +1,8 @@
 """The main window: panels on the left, the data view in the centre, the
-loss curves (and, for many features, a confusion matrix or predicted-vs-actual
-plot) on the right, the training toolbar on top.
+loss curves and, under them, the side views that apply (as tabs: e.g. a
+confusion matrix or predicted-vs-actual plot for data with many features) on
+the right, the training toolbar on top. Which views show is decided by the
+presenter from the view registry (``gui.views.registry``).
 
 The window wires the parts together and is the only place that talks to the
 training controller. Panels announce changes with signals and never reach
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,13 +37,6 @@ from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
 from gui.presenter import DataPresenter
 from gui.worker import CANNOT_TRAIN, Report, TrainingController
 
-VIEW_TITLES = {
-    "classification": "Decision surface",
-    "curve": "Fitted curve",
-    "heatmap": "Prediction surface",
-    "surface3d": "Prediction surface (3D)",
-    "time_series": "One-step-ahead prediction",
-}
 PANEL_WIDTH = 360
 STATUS_TIMEOUT_MS = 8000
 #: the loss view is redrawn at most this often while training runs (it still
@@ -214,14 +210,13 @@ class MainWindow(QMainWindow):
         loss_layout.addWidget(loss_title)
         loss_layout.addWidget(self.loss_view, 1)
         right.addWidget(loss_box)
+        # the side views (registry slot "side"), one tab each
         self.secondary_box = QWidget()
         secondary_layout = QVBoxLayout(self.secondary_box)
         secondary_layout.setContentsMargins(4, 4, 8, 4)
-        self.secondary_title = QLabel()
-        self.secondary_title.setFont(font)
-        secondary_layout.addWidget(self.secondary_title)
-        self._secondary_layout = secondary_layout
-        self._secondary_widget = None
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        secondary_layout.addWidget(self.side_tabs)
         self.secondary_box.hide()
         right.addWidget(self.secondary_box)
         right.setMinimumWidth(340)
@@ -256,7 +251,8 @@ class MainWindow(QMainWindow):
         self.dataset_panel.features_chosen.connect(self._on_features_chosen)
         self.model_panel.model_changed.connect(self._on_model_changed)
         self.model_panel.live_params_changed.connect(self._on_live_params_changed)
-        self.presenter.grid_changed.connect(self._on_grid_changed)
+        self.presenter.specs_changed.connect(self._on_specs_changed)
+        self.presenter.side_views_changed.connect(self._on_side_views_changed)
 
     def sizeHint(self) -> QSize:
         return QSize(1440, 880)
@@ -340,7 +336,14 @@ class MainWindow(QMainWindow):
         self._status("Model reset with new initial weights" + (f" (seed {seed})." if seed is not None else "."))
 
     def _send_model(self) -> None:
-        self.controller.configure(model=self.model_panel.build_model(), transform=self.model_panel.build_transform())
+        """A new model (and input transform) for the worker, with the specs of
+        the views that apply to it: they travel in one command, so no frame
+        is ever computed by a view made for another model."""
+        model = self.model_panel.build_model()
+        self.presenter.set_model(model, notify=False)
+        self._update_view_chrome()
+        self._view_seq = self.controller.configure(model=model, transform=self.model_panel.build_transform(),
+                                                   specs=self.presenter.specs())
 
     def _apply_dataset(self, dataset, *, keep_model: bool) -> None:
         previous = self._dataset
@@ -354,36 +357,29 @@ class MainWindow(QMainWindow):
             and previous.n_features == dataset.n_features
             and previous.class_names == dataset.class_names
         )
-        transform = self.model_panel.build_transform()
-        self.presenter.set_dataset(dataset, transform, self.dataset_panel.shown_features())
-        self._update_view_chrome()
-        fields = {
-            "X": dataset.X,
-            "y": dataset.y,
-            "keep_model": keep_model,
-            **self._grid_fields(),
-            "need_grid": True,
-            "need_samples": self.presenter.needs_sample_output(),
-        }
+        fields = {"X": dataset.X, "y": dataset.y, "keep_model": keep_model}
         if not keep_model or model_changed or not same_shape:
             fields["model"] = self.model_panel.build_model()
-            fields["transform"] = transform
+            fields["transform"] = self.model_panel.build_transform()
             fields["keep_model"] = False
+            self.presenter.set_model(fields["model"], notify=False)
+        self.presenter.set_dataset(dataset, self.dataset_panel.shown_features())
+        self._update_view_chrome()
+        fields["specs"] = self.presenter.specs()
         self._view_seq = self.controller.configure(**fields)
         self.samples_label.setText(f"{dataset.n_samples:,} rows")
         self.dataset_changed.emit(dataset)
 
     def _update_view_chrome(self) -> None:
-        """Titles, notes, toggles and the secondary view for what is shown."""
-        kind = self.presenter.kind
+        """Titles, notes and toggles for what is shown."""
         dataset = self._dataset
-        title = VIEW_TITLES.get(kind, "")
+        title = self.presenter.title()
         if dataset.name:
             title += f" — {dataset.name}"
         self.view_title.setText(title)
         regression_2d = dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
         self.toolbar.surface3d_action.setVisible(regression_2d)
-        self.toolbar.misclassified_action.setVisible(kind == "classification")
+        self.toolbar.misclassified_action.setVisible(dataset.task == "classification" and dataset.time is None)
         if regression_2d and self.toolbar.surface3d_action.isChecked() and not self.presenter.uses_3d:
             self.view_note.setText(
                 "The 3D view needs OpenGL, which is not available here: showing the heatmap instead."
@@ -392,25 +388,19 @@ class MainWindow(QMainWindow):
         else:
             self.view_note.hide()
 
-        secondary = self.presenter.secondary_view()
-        if secondary is not self._secondary_widget:
-            if self._secondary_widget is not None:
-                self._secondary_layout.removeWidget(self._secondary_widget)
-                self._secondary_widget.hide()
-            if secondary is not None:
-                self._secondary_layout.addWidget(secondary, 1)
-                secondary.show()
-            self._secondary_widget = secondary
-        if secondary is not None:
-            self.secondary_title.setText(
-                "Confusion matrix (rows: true class)"
-                if dataset.task == "classification"
-                else "Predicted vs actual"
-            )
-        if secondary is not None and not self.secondary_box.isVisibleTo(self):
+    @Slot(object)
+    def _on_side_views_changed(self, side_views: list) -> None:
+        """Show the side views that now apply, one tab each."""
+        was_visible = self.secondary_box.isVisibleTo(self)
+        tabs = self.side_tabs
+        while tabs.count():
+            tabs.removeTab(0)  # the widgets stay owned by their views
+        for view in side_views:
+            tabs.addTab(view.widget, view.title)
+        if side_views and not was_visible:
             total = max(self.right_splitter.height(), 600)
             self.right_splitter.setSizes([total * 11 // 20, total * 9 // 20])
-        self.secondary_box.setVisible(secondary is not None)
+        self.secondary_box.setVisible(bool(side_views))
 
     # --- slots: toolbar --------------------------------------------------------------
     @Slot()
@@ -423,19 +413,12 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_misclassified_toggled(self, on: bool) -> None:
-        self.presenter.set_highlight_misclassified(on)
-        self._view_seq = self.controller.configure(need_samples=self.presenter.needs_sample_output())
+        self.presenter.set_highlight_misclassified(on)  # the views' specs change: specs_changed
 
     @Slot(bool)
     def _on_surface3d_toggled(self, on: bool) -> None:
-        self.presenter.set_3d(on)
+        self.presenter.set_3d(on)  # another data view: specs_changed
         self._update_view_chrome()
-        self._view_seq = self.controller.configure(**self._grid_fields())
-
-    def _grid_fields(self) -> dict:
-        """The grid the current view wants outputs on and its picture maker
-        (for ``controller.configure``): they always travel together."""
-        return {"grid": self.presenter.grid_points(), "painter": self.presenter.painter()}
 
     # --- slots: panels -------------------------------------------------------------------
     @Slot(object)
@@ -451,15 +434,16 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_features_chosen(self, first: int, second: int) -> None:
-        self.presenter.set_dataset(self._dataset, self.model_panel.build_transform(), (first, second))
+        self.presenter.set_dataset(self._dataset, (first, second))
         self._update_view_chrome()
-        self._view_seq = self.controller.configure(
-            **self._grid_fields(), need_samples=self.presenter.needs_sample_output()
-        )
+        self._on_specs_changed()
 
     @Slot()
-    def _on_grid_changed(self) -> None:
-        self._view_seq = self.controller.configure(**self._grid_fields())
+    def _on_specs_changed(self) -> None:
+        """The views want other frames (a pan or zoom of a locked frame,
+        other shown features, a display option): frames made for the old
+        specs are skipped from now on."""
+        self._view_seq = self.controller.configure(specs=self.presenter.specs())
 
     @Slot(str)
     def _on_model_changed(self, reason: str) -> None:
@@ -501,7 +485,7 @@ class MainWindow(QMainWindow):
                 self._loss_timer.start(max(1, int(wait * 1000)))
             self._last_loss = float(report.loss[-1])
         if current:
-            self.presenter.apply(report.grid_output, report.sample_output, report.classes, report.picture)
+            self.presenter.show_frames(report.frames)
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)

@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
 from ._style import PlotView, set_label, tick_font
-from .colors import FOREGROUND, SEQUENTIAL_CMAP
+from ._colormaps import SEQUENTIAL_CMAP
+from .colors import FOREGROUND
 
 MAX_CLASSES = 8
 _DARK_TEXT = FOREGROUND

@@ -11,7 +11,8 @@ from PySide6 import QtCore, QtWidgets
 from ._style import (POINT_SIZE, WHITE, PlotView, as_1d, as_mask, as_points, cache_static,
                      displayable, set_label, style_plot, train_sample, validation_sample)
 from .classification import SmoothImageItem
-from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE, REGRESSION_CMAP
+from ._colormaps import REGRESSION_CMAP
+from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE
 from .grid import GridSpec, frame_range, view_grid
 
 CURVE_POINTS = 400     # samples of the fitted curve across the frame

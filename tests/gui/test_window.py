@@ -341,7 +341,7 @@ def test_keep_model_swaps_data_without_reset(qtbot, window):
 
 def test_3d_falls_back_to_the_heatmap_without_opengl(qtbot, window, monkeypatch):
     monkeypatch.setattr(views, "opengl_available", lambda: False)
-    window.presenter._gl_available = None
+    window.presenter._available.clear()
     with qtbot.waitSignal(window.training_reset, timeout=TIMEOUT_MS):
         select_source(window, "plane")
     assert window.toolbar.surface3d_action.isVisible()
@@ -361,7 +361,7 @@ def test_time_series_view(qtbot, window):
 def test_zooming_a_locked_frame_sends_the_worker_a_new_grid(qtbot, window):
     view = window.current_data_view()
     view.set_frame_locked(True)  # as draw mode does
-    with qtbot.waitSignal(window.presenter.grid_changed, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.presenter.specs_changed, timeout=TIMEOUT_MS):
         view.plot_item.vb.setRange(xRange=(0.0, 0.5), yRange=(0.0, 0.5), padding=0)
     grid = window.presenter.grid_points()
     assert grid[:, 0].min() >= -0.01 and grid[:, 0].max() <= 0.51

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .frame import DataContext, View, first_column
+from .frame import View, first_column
 from .one_step_ahead import OneStepSpec
 
 

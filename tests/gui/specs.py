@@ -47,3 +47,14 @@ class Busy(FrameSpec):
         while time.monotonic() < deadline:
             pass
         return None
+
+
+@dataclass(frozen=True)
+class LoadedModules(FrameSpec):
+    """The Qt and plotting modules loaded where the frame is computed."""
+
+    def compute(self, model, inputs):
+        import sys
+
+        forbidden = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "pyqtgraph", "OpenGL")
+        return sorted(name for name in sys.modules if name.split(".")[0] in forbidden)

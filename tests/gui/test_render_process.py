@@ -20,7 +20,7 @@ from gui.views.decision_surface import DecisionSurfaceSpec
 from gui.views.frame import FrameComputer
 
 from .conftest import TIMEOUT_MS, Collector
-from .specs import Busy, Failing, Outputs
+from .specs import Busy, Failing, LoadedModules, Outputs
 
 #: a busy shared machine may be a little late to schedule the kill
 CLOSE_SLACK = 0.5
@@ -79,6 +79,14 @@ def test_the_process_renders_what_the_app_would_render_itself(process):
     np.testing.assert_array_equal(got["outputs"][1], expected["outputs"][1])
     np.testing.assert_array_equal(got["surface"].picture.bgra, expected["surface"].picture.bgra)
     assert process.last_cost >= 0.0
+
+
+def test_the_process_computes_every_views_frame_without_loading_qt(process):
+    ds, model = trained_classifier()
+    specs = {"surface": DecisionSurfaceSpec(GRID, None, (0, 1), rows=True), "loaded": LoadedModules()}
+    frames = process.render(model.snapshot(), (ds.X, ds.y, None), specs)
+    assert frames["surface"].picture.bgra.shape == (GRID.ny, GRID.nx, 4)
+    assert frames["loaded"] == []
 
 
 def test_the_process_follows_new_specs_and_new_models(process):

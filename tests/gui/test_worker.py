@@ -6,7 +6,6 @@ from __future__ import annotations
 import queue
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QObject, QThread, Slot
 
 import datasets

@@ -15,10 +15,11 @@ Modules: ``dataset`` (the value), ``generators`` (``GENERATORS``, ``make``),
 
 from datasets.builtin import BUILTINS, load_builtin
 from datasets.csv_io import CSVFormatError, load_csv, read_csv_columns, save_csv
-from datasets.dataset import Dataset, default_class_names
+from datasets.dataset import MAX_CLASSES, Dataset, default_class_names
 from datasets.generators import GENERATORS, MAX_N_SAMPLES, GeneratorSpec, Option, make
 
 __all__ = [
+    "MAX_CLASSES",
     "BUILTINS",
     "CSVFormatError",
     "Dataset",

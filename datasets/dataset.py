@@ -16,6 +16,11 @@ import numpy as np
 TASKS = ("classification", "regression")
 
 
+#: Most classes a dataset of the app may have: the views have eight class
+#: colours. The generators, the drawing editor and the views all use this.
+MAX_CLASSES = 8
+
+
 def default_class_names(n_classes: int) -> tuple[str, ...]:
     """Names ``("class 0", "class 1", ...)`` for ``n_classes`` classes.
 

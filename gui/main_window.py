@@ -290,10 +290,10 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _unshowable(dataset) -> str | None:
         """Why the views cannot draw ``dataset``, or None."""
-        if dataset.task == "classification" and dataset.n_classes > len(views.PALETTE):
+        if dataset.task == "classification" and dataset.n_classes > datasets.MAX_CLASSES:
             return (
                 f"{dataset.name or 'this dataset'} has {dataset.n_classes} classes; "
-                f"the app shows at most {len(views.PALETTE)}"
+                f"the app shows at most {datasets.MAX_CLASSES}"
             )
         return None
 

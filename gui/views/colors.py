@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from datasets import MAX_CLASSES
+
 # D3/Tableau "category10" hues without grey and olive: eight colours that stay
 # distinguishable as saturated points and as pale surface tints on white.
 PALETTE: list[tuple[int, int, int]] = [
@@ -24,6 +26,8 @@ PALETTE: list[tuple[int, int, int]] = [
     (227, 119, 194),  # 6 pink
     (23, 190, 207),   # 7 cyan
 ]
+
+assert len(PALETTE) == MAX_CLASSES, "one colour per class"
 
 # Light theme.
 BACKGROUND = (255, 255, 255)

@@ -15,8 +15,8 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from gui.views import registry
 from gui.views.frame import DataContext, FrameSpec, View
-from gui.views.registry import VIEWS
 
 
 class DataPresenter(QObject):
@@ -34,11 +34,11 @@ class DataPresenter(QObject):
     #: frame, a display option): send the worker the new specs
     specs_changed = Signal()
 
-    def __init__(self, parent: QObject | None = None, views: tuple[type[View], ...] = VIEWS) -> None:
+    def __init__(self, parent: QObject | None = None, views: tuple[type[View], ...] | None = None) -> None:
         super().__init__(parent)
         self.widget = QStackedWidget()
         self.widget.setMinimumSize(360, 320)
-        self._registry = views
+        self._registry = registry.VIEWS if views is None else tuple(views)
         self._views: dict[str, View] = {}  # view id -> instance, made on first use
         self._available: dict[str, bool] = {}  # view id -> View.available(), asked once
         self._data_view: View | None = None

@@ -18,6 +18,7 @@ from .one_step_ahead import OneStepAhead
 from .predicted_actual import PredictedActual
 from .prediction_3d import Prediction3D
 from .prediction_heatmap import PredictionHeatmap
+from .weights_histogram import WeightsHistogram
 
 VIEWS: tuple[type[View], ...] = (
     # the data slot: the main picture
@@ -29,6 +30,7 @@ VIEWS: tuple[type[View], ...] = (
     # the side slot: beside the loss curves
     ConfusionMatrix,
     PredictedActual,
+    WeightsHistogram,
 )
 
 assert len({view.view_id for view in VIEWS}) == len(VIEWS), "view ids must be unique"

@@ -13,6 +13,7 @@ import argparse
 import math
 import time
 
+import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
@@ -118,6 +119,13 @@ class MainWindow(QMainWindow):
         self._last_loss = math.nan
         self._closed = False
         self._view_seq = 0  # the last command that changed what the views need
+        # What the worker's model knows, to keep it through Draw-mode edits
+        # that leave it valid (a rename, an empty class): the class codes it
+        # was initialised with, as sent with it and then as reported by it.
+        self._model_labels: frozenset | None = None
+        self._model_seq = 0  # the command that sent the current model
+        self._model_trains = False  # the last report had a trainer (the data can be trained)
+        self._n_validation = 0  # validation rows of the worker's split (from its val_mask)
         self._loss_drawn_at = -math.inf  # time.monotonic() of the last loss-view redraw
         self._loss_timer = QTimer(self)  # draws epochs left waiting by the rate limit
         self._loss_timer.setSingleShot(True)
@@ -240,7 +248,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.samples_label = QLabel()
-        self.samples_label.setToolTip("Rows the model trains on (training + validation).")
+        self.samples_label.setToolTip("Rows the model sees: those it trains on and those held out to validate it.")
         self.statusBar().addPermanentWidget(self.samples_label)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -287,9 +295,11 @@ class MainWindow(QMainWindow):
         if reason is not None:
             raise ValueError(reason)
         self._show_source(dataset)
-        self._apply_dataset(dataset, keep_model=keep_model)
+        reset = self._apply_dataset(dataset, keep_model=keep_model)
         if not keep_model:
             self._status("New data: the model starts again from epoch 0.")
+        elif reset is not None and self._model_trains:  # nothing to say when nothing was training
+            self._status(f"Model reset: {reset}, so the model starts again from epoch 0{self._learns(dataset)}.")
 
     @staticmethod
     def _unshowable(dataset) -> str | None:
@@ -342,18 +352,22 @@ class MainWindow(QMainWindow):
     def _send_model(self) -> None:
         self.controller.configure(model=self.model_panel.build_model(), transform=self.model_panel.build_transform())
 
-    def _apply_dataset(self, dataset, *, keep_model: bool) -> None:
+    def _apply_dataset(self, dataset, *, keep_model: bool) -> str | None:
+        """Show ``dataset`` and hand it to the worker. With ``keep_model``
+        (Draw-mode edits) the model goes on training unless the data no
+        longer fit it; returns why it was reset then (None: kept)."""
         previous = self._dataset
         self._dataset = dataset
-        self.dataset_panel.set_current(dataset)
+        self.dataset_panel.set_current(dataset, edited=keep_model)
         n_classes = dataset.n_classes if dataset.task == "classification" else None
+        model_before = self.model_panel.model_class
         model_changed = self.model_panel.set_task(dataset.task, n_classes, dataset.n_features)
-        same_shape = (
-            previous is not None
-            and previous.task == dataset.task
-            and previous.n_features == dataset.n_features
-            and previous.class_names == dataset.class_names
-        )
+        reset = None
+        if keep_model:
+            reset = self._why_reset(previous, dataset)
+            if model_changed:
+                reset = (f"the model changed to {self.model_panel.model_class.LABEL.lower()} "
+                         f"({model_before.LABEL.lower()} cannot learn these data)")
         transform = self.model_panel.build_transform()
         self.presenter.set_dataset(dataset, transform, self.dataset_panel.shown_features())
         self._update_view_chrome()
@@ -365,13 +379,54 @@ class MainWindow(QMainWindow):
             "need_grid": True,
             "need_samples": self.presenter.needs_sample_output(),
         }
-        if not keep_model or model_changed or not same_shape:
+        new_model = not keep_model or reset is not None
+        if new_model:
             fields["model"] = self.model_panel.build_model()
             fields["transform"] = transform
             fields["keep_model"] = False
         self._view_seq = self.controller.configure(**fields)
+        if new_model:
+            self._model_seq = self._view_seq
+            self._model_labels = _labels(dataset)
         self.samples_label.setText(f"{dataset.n_samples:,} rows")
         self.dataset_changed.emit(dataset)
+        return reset
+
+    def _why_reset(self, previous, dataset) -> str | None:
+        """Why the model training on ``previous`` cannot go on with the edited
+        ``dataset`` (in words, for the status line), or None when it can:
+        renaming a class or adding an empty one leaves it valid."""
+        if previous is None or self._model_labels is None:
+            return "new data"
+        if previous.task != dataset.task:
+            return f"the data changed from {previous.task} to {dataset.task}"
+        if previous.n_features != dataset.n_features:
+            return f"the data now have {dataset.n_features} features"
+        if dataset.task == "regression":
+            if previous.n_targets != dataset.n_targets:
+                return f"the data now have {dataset.n_targets} targets"
+            return None
+        # Class codes keep their meaning when classes are renamed (same
+        # count) or added or removed at the end; removing one in the middle
+        # renumbers those after it.
+        old, new = previous.class_names, dataset.class_names
+        shared = min(len(old), len(new))
+        if len(old) != len(new) and old[:shared] != new[:shared]:
+            return "the classes were renumbered"
+        unknown = sorted(_labels(dataset) - self._model_labels)
+        if unknown:
+            counts = np.bincount(dataset.y, minlength=dataset.n_classes)
+            names = " and ".join(f"“{new[code]}”" for code in unknown)
+            some = "points" if len(unknown) > 1 or counts[unknown[0]] > 1 else "point"
+            return f"{names} {'have their' if len(unknown) > 1 else 'has its'} first {some}"
+        return None
+
+    @staticmethod
+    def _learns(dataset) -> str:
+        """" to learn 3 classes": what the new model learns, for the status line."""
+        if dataset.task != "classification":
+            return ""
+        return f" to learn {len(_labels(dataset))} classes"
 
     def _update_view_chrome(self) -> None:
         """Titles, notes, toggles and the secondary view for what is shown."""
@@ -486,8 +541,15 @@ class MainWindow(QMainWindow):
         # Outputs made before the views' last change belong to the old grid
         # or data: skip them (the next report brings matching ones).
         current = report.command_seq >= self._view_seq
-        if current and report.val_mask is not None:
-            self.presenter.set_val_mask(report.val_mask)
+        if report.classes is not None and report.command_seq >= self._model_seq:
+            self._model_labels = frozenset(np.asarray(report.classes).tolist())
+        self._model_trains = report.n_samples > 0
+        if report.val_mask is not None:
+            self._n_validation = int(np.count_nonzero(report.val_mask))
+            if current:
+                self.presenter.set_val_mask(report.val_mask)
+        if current and not report.n_samples:
+            self._hide_model_output()  # no model trains on these data: the last one's picture must go
         if report.epochs.size:
             # While Play runs, redraw the loss view at most every
             # LOSS_REDRAW_INTERVAL; a step, a pause or a stop shows at once.
@@ -505,14 +567,41 @@ class MainWindow(QMainWindow):
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)
-        if report.n_samples:
-            self._set_label(self.samples_label, f"{self._dataset.n_samples:,} rows · training on {report.n_samples:,}")
+        self._set_label(self.samples_label, self._rows_text(report))
         if report.stopped is not None:
             self._on_training_stopped(report)
         elif report.message:
             self._status(report.message)
+        elif report.n_samples and self.banner.text().startswith(CANNOT_TRAIN):
+            # The data became trainable (e.g. a second class drawn): the
+            # notice that they were not is stale now.
+            self.banner.hide()
+        if report.n_samples and self.statusBar().currentMessage().startswith(CANNOT_TRAIN):
+            self._status("Ready to train: press Play." if not report.running else "")
         self.toolbar.set_running(self.controller.is_running)
         self.frame_drawn.emit(report.epoch, self._last_loss)
+
+    def _rows_text(self, report: Report) -> str:
+        """"300 rows: training 240, validation 60" (the worker's split), or
+        "... rows: not training" when the data cannot be trained."""
+        if not report.n_samples:
+            return f"{self._dataset.n_samples:,} rows: not training"
+        n_validation = self._n_validation if self._n_validation < report.n_samples else 0
+        split = f"validation {n_validation:,}" if n_validation else "no validation"
+        return f"{report.n_samples:,} rows: training {report.n_samples - n_validation:,}, {split}"
+
+    def _hide_model_output(self) -> None:
+        """Take the model's drawing (surface, curve, prediction) off the view."""
+        view = self.presenter.current_view()
+        kind = self.presenter.kind
+        if kind == "classification":
+            view.set_surface(None, None)
+        elif kind == "curve":
+            view.set_curve(None)
+        elif kind in ("heatmap", "surface3d"):
+            view.set_surface(None)
+        elif kind == "time_series":
+            view.set_prediction(None)
 
     def _redraw_loss(self) -> None:
         if self.loss_view.stale:
@@ -553,6 +642,13 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.shutdown()
         super().closeEvent(event)
+
+
+def _labels(dataset) -> frozenset:
+    """The class codes that have samples (empty for regression)."""
+    if dataset.task != "classification":
+        return frozenset()
+    return frozenset(np.unique(dataset.y).tolist())
 
 
 __all__ = ["MainWindow", "default_run"]

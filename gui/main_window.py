@@ -366,8 +366,9 @@ class MainWindow(QMainWindow):
         if keep_model:
             reset = self._why_reset(previous, dataset)
             if model_changed:
+                what = f"{n_classes} classes" if n_classes else dataset.task
                 reset = (f"the model changed to {self.model_panel.model_class.LABEL.lower()} "
-                         f"({model_before.LABEL.lower()} cannot learn these data)")
+                         f"({model_before.LABEL.lower()} cannot learn {what})")
         transform = self.model_panel.build_transform()
         self.presenter.set_dataset(dataset, transform, self.dataset_panel.shown_features())
         self._update_view_chrome()
@@ -414,19 +415,18 @@ class MainWindow(QMainWindow):
         if len(old) != len(new) and old[:shared] != new[:shared]:
             return "the classes were renumbered"
         unknown = sorted(_labels(dataset) - self._model_labels)
+        if len(unknown) > 1:
+            return " and ".join(f"“{new[code]}”" for code in unknown) + " have their first points"
         if unknown:
-            counts = np.bincount(dataset.y, minlength=dataset.n_classes)
-            names = " and ".join(f"“{new[code]}”" for code in unknown)
-            some = "points" if len(unknown) > 1 or counts[unknown[0]] > 1 else "point"
-            return f"{names} {'have their' if len(unknown) > 1 else 'has its'} first {some}"
+            some = "points" if np.count_nonzero(dataset.y == unknown[0]) > 1 else "point"
+            return f"“{new[unknown[0]]}” has its first {some}"
         return None
 
     @staticmethod
     def _learns(dataset) -> str:
         """" to learn 3 classes": what the new model learns, for the status line."""
-        if dataset.task != "classification":
-            return ""
-        return f" to learn {len(_labels(dataset))} classes"
+        n_classes = len(_labels(dataset))
+        return f" to learn {n_classes} classes" if n_classes >= 2 else ""
 
     def _update_view_chrome(self) -> None:
         """Titles, notes, toggles and the secondary view for what is shown."""
@@ -645,10 +645,11 @@ class MainWindow(QMainWindow):
 
 
 def _labels(dataset) -> frozenset:
-    """The class codes that have samples (empty for regression)."""
+    """The class codes that have samples (empty for regression). A count
+    per code, not a sort: this runs on every announced stroke of a drawing."""
     if dataset.task != "classification":
         return frozenset()
-    return frozenset(np.unique(dataset.y).tolist())
+    return frozenset(np.flatnonzero(np.bincount(dataset.y, minlength=dataset.n_classes)).tolist())
 
 
 __all__ = ["MainWindow", "default_run"]

@@ -32,9 +32,10 @@ class Run:
     """A window on ``moons`` in Draw mode, training slowly enough (150 epochs
     a second, max_epochs 100,000) that every edit lands mid-training."""
 
-    def __init__(self, qtbot, make_window, dataset, *, play=True):
+    def __init__(self, qtbot, make_window, dataset, *, model=None, play=True):
         self.qtbot = qtbot
-        model = NeuralNetwork(hidden_layers=(8,), random_state=0, max_epochs=100_000)
+        if model is None:
+            model = NeuralNetwork(hidden_layers=(8,), random_state=0, max_epochs=100_000)
         self.window = make_window(dataset, model)
         self.log = ReportLog(self.window)
         self.resets = []
@@ -118,22 +119,14 @@ def test_an_empty_class_keeps_training_and_its_first_point_resets_once_in_plain_
 def test_a_third_class_switches_logistic_regression_to_the_network_once_in_words(qtbot, make_window, moons):
     from algorithms import LogisticRegression
 
-    window = make_window(moons, LogisticRegression(random_state=0, max_epochs=100_000))
-    resets = []
-    window.training_reset.connect(lambda: resets.append(window.epoch))
-    mode = install_draw_mode(window)
-    mode.set_active(True)
-    window.controller.set_speed(150)
-    window.toolbar.play_action.trigger()
-    qtbot.waitUntil(lambda: window.epoch >= 10, timeout=TIMEOUT_MS)
-    mode.class_list.add_button.click()
-    assert window.model_panel.model_key == "nn"  # logistic regression learns two classes only
-    qtbot.waitUntil(lambda: len(resets) == 1, timeout=TIMEOUT_MS)
-    assert window.statusBar().currentMessage() == (
+    run = Run(qtbot, make_window, moons, model=LogisticRegression(random_state=0, max_epochs=100_000))
+    run.mode.class_list.add_button.click()
+    assert run.window.model_panel.model_key == "nn"  # logistic regression learns two classes only
+    qtbot.waitUntil(lambda: len(run.resets) == 1, timeout=TIMEOUT_MS)
+    assert run.status() == (
         "Model reset: the model changed to neural network (logistic regression cannot learn 3 classes), so the "
         "model starts again from epoch 0 to learn 2 classes.")
-    if window.controller.is_running:
-        window.toolbar.play_action.trigger()
+    run.pause()
 
 
 def test_removing_a_class_in_the_middle_renumbers_the_rest_and_resets(qtbot, make_window, moons):

@@ -52,7 +52,9 @@ class Finding:
     kind: str  # one of KINDS
     severity: str  # "error" (cannot succeed like this) or "warning" (worth a look)
     message: str  # for a person: what happens, the numbers that show it, what to try
-    evidence: dict = field(default_factory=dict)  # those numbers by name (epochs are 1-based)
+    # those numbers by name (epochs are 1-based); left out of the hash, so a
+    # finding can go in a set (to tell a new one from one already shown)
+    evidence: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,23 @@ def test_learning_rate_10_with_relu_on_the_spiral_is_caught_early_and_never_nan(
     assert weights.evidence["largest_weight"] > 1e10
 
 
+def test_learning_rate_10_with_adam_fires_at_once_and_says_so_after_the_loss_fell_back():
+    # The app's own optimiser: Adam's steps are bounded, so the loss jumps
+    # (0.733 -> 7e3 in one epoch), kills most ReLU units, then falls back.
+    spiral = datasets.make("spiral", random_state=0)
+    model = NeuralNetwork(activation="relu", learning_rate=10.0, random_state=0)
+    trainer = Trainer(model, spiral.X, spiral.y)
+    fired = []
+    while not trainer.done:
+        trainer.step()
+        fired.append(kinds(check_history(model.history_, learning_rate=10.0)))
+    assert fired[:2] == [[], ["exploding"]]
+    findings = check_model(model, spiral.X)
+    assert kinds(findings) == ["stalled", "dead_units"]  # no longer exploding: the loss is back near 4
+    stalled = findings[0]
+    assert "the loss jumped to 1.24e+04 (epoch 3): the learning rate 10 is probably too high" in stalled.message
+
+
 def test_without_l2_the_loss_hides_the_blow_up_and_the_weights_show_it():
     # No L2 term: once the ReLU units are dead the loss only sees the output
     # bias and falls back to ~1, while the weights behind the units are huge.
@@ -399,6 +416,7 @@ def test_findings_are_plain_values():
     assert finding == Finding("stalled", "warning", "text", {"a": 1})
     with pytest.raises(AttributeError):
         finding.kind = "exploding"
+    assert len({finding, Finding("stalled", "warning", "text", {"a": 1})}) == 1  # hashable
 
 
 # -- the app's default runs are healthy ----------------------------------------------

@@ -15,6 +15,7 @@ import argparse
 import math
 import time
 
+import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
@@ -114,6 +115,13 @@ class MainWindow(QMainWindow):
         self._last_loss = math.nan
         self._closed = False
         self._view_seq = 0  # the last command that changed what the views need
+        # What the worker's model knows, to keep it through Draw-mode edits
+        # that leave it valid (a rename, an empty class): the class codes it
+        # was initialised with, as sent with it and then as reported by it.
+        self._model_labels: frozenset | None = None
+        self._model_seq = 0  # the command that sent the current model
+        self._model_trains = False  # the last report had a trainer (the data can be trained)
+        self._n_validation = 0  # validation rows of the worker's split (from its val_mask)
         self._loss_drawn_at = -math.inf  # time.monotonic() of the last loss-view redraw
         self._loss_timer = QTimer(self)  # draws epochs left waiting by the rate limit
         self._loss_timer.setSingleShot(True)
@@ -235,7 +243,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.samples_label = QLabel()
-        self.samples_label.setToolTip("Rows the model trains on (training + validation).")
+        self.samples_label.setToolTip("Rows the model sees: those it trains on and those held out to validate it.")
         self.statusBar().addPermanentWidget(self.samples_label)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -283,9 +291,11 @@ class MainWindow(QMainWindow):
         if reason is not None:
             raise ValueError(reason)
         self._show_source(dataset)
-        self._apply_dataset(dataset, keep_model=keep_model)
+        reset = self._apply_dataset(dataset, keep_model=keep_model)
         if not keep_model:
             self._status("New data: the model starts again from epoch 0.")
+        elif reset is not None and self._model_trains:  # nothing to say when nothing was training
+            self._status(f"Model reset: {reset}, so the model starts again from epoch 0{self._learns(dataset)}.")
 
     @staticmethod
     def _unshowable(dataset) -> str | None:
@@ -345,20 +355,26 @@ class MainWindow(QMainWindow):
         self._view_seq = self.controller.configure(model=model, transform=self.model_panel.build_transform(),
                                                    specs=self.presenter.specs())
 
-    def _apply_dataset(self, dataset, *, keep_model: bool) -> None:
+    def _apply_dataset(self, dataset, *, keep_model: bool) -> str | None:
+        """Show ``dataset`` and hand it to the worker. With ``keep_model``
+        (Draw-mode edits) the model goes on training unless the data no
+        longer fit it; returns why it was reset then (None: kept)."""
         previous = self._dataset
         self._dataset = dataset
-        self.dataset_panel.set_current(dataset)
+        self.dataset_panel.set_current(dataset, edited=keep_model)
         n_classes = dataset.n_classes if dataset.task == "classification" else None
+        model_before = self.model_panel.model_class
         model_changed = self.model_panel.set_task(dataset.task, n_classes, dataset.n_features)
-        same_shape = (
-            previous is not None
-            and previous.task == dataset.task
-            and previous.n_features == dataset.n_features
-            and previous.class_names == dataset.class_names
-        )
+        reset = None
+        if keep_model:
+            reset = self._why_reset(previous, dataset)
+            if model_changed:
+                what = f"{n_classes} classes" if n_classes else dataset.task
+                reset = (f"the model changed to {self.model_panel.model_class.LABEL.lower()} "
+                         f"({model_before.LABEL.lower()} cannot learn {what})")
         fields = {"X": dataset.X, "y": dataset.y, "keep_model": keep_model}
-        if not keep_model or model_changed or not same_shape:
+        new_model = not keep_model or reset is not None
+        if new_model:
             fields["model"] = self.model_panel.build_model()
             fields["transform"] = self.model_panel.build_transform()
             fields["keep_model"] = False
@@ -367,8 +383,47 @@ class MainWindow(QMainWindow):
         self._update_view_chrome()
         fields["specs"] = self.presenter.specs()
         self._view_seq = self.controller.configure(**fields)
+        if new_model:
+            self._model_seq = self._view_seq
+            self._model_labels = _labels(dataset)
         self.samples_label.setText(f"{dataset.n_samples:,} rows")
         self.dataset_changed.emit(dataset)
+        return reset
+
+    def _why_reset(self, previous, dataset) -> str | None:
+        """Why the model training on ``previous`` cannot go on with the edited
+        ``dataset`` (in words, for the status line), or None when it can:
+        renaming a class or adding an empty one leaves it valid."""
+        if previous is None or self._model_labels is None:
+            return "new data"
+        if previous.task != dataset.task:
+            return f"the data changed from {previous.task} to {dataset.task}"
+        if previous.n_features != dataset.n_features:
+            return f"the data now have {dataset.n_features} features"
+        if dataset.task == "regression":
+            if previous.n_targets != dataset.n_targets:
+                return f"the data now have {dataset.n_targets} targets"
+            return None
+        # Class codes keep their meaning when classes are renamed (same
+        # count) or added or removed at the end; removing one in the middle
+        # renumbers those after it.
+        old, new = previous.class_names, dataset.class_names
+        shared = min(len(old), len(new))
+        if len(old) != len(new) and old[:shared] != new[:shared]:
+            return "the classes were renumbered"
+        unknown = sorted(_labels(dataset) - self._model_labels)
+        if len(unknown) > 1:
+            return " and ".join(f"“{new[code]}”" for code in unknown) + " have their first points"
+        if unknown:
+            some = "points" if np.count_nonzero(dataset.y == unknown[0]) > 1 else "point"
+            return f"“{new[unknown[0]]}” has its first {some}"
+        return None
+
+    @staticmethod
+    def _learns(dataset) -> str:
+        """" to learn 3 classes": what the new model learns, for the status line."""
+        n_classes = len(_labels(dataset))
+        return f" to learn {n_classes} classes" if n_classes >= 2 else ""
 
     def _update_view_chrome(self) -> None:
         """Titles, notes and toggles for what is shown."""
@@ -470,8 +525,15 @@ class MainWindow(QMainWindow):
         # Outputs made before the views' last change belong to the old grid
         # or data: skip them (the next report brings matching ones).
         current = report.command_seq >= self._view_seq
-        if current and report.val_mask is not None:
-            self.presenter.set_val_mask(report.val_mask)
+        if report.classes is not None and report.command_seq >= self._model_seq:
+            self._model_labels = frozenset(np.asarray(report.classes).tolist())
+        self._model_trains = report.n_samples > 0
+        if report.val_mask is not None:
+            self._n_validation = int(np.count_nonzero(report.val_mask))
+            if current:
+                self.presenter.set_val_mask(report.val_mask)
+        if current and not report.n_samples:
+            self.presenter.clear_frames()  # no model trains on these data: the last one's picture must go
         if report.epochs.size:
             # While Play runs, redraw the loss view at most every
             # LOSS_REDRAW_INTERVAL; a step, a pause or a stop shows at once.
@@ -489,14 +551,28 @@ class MainWindow(QMainWindow):
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)
-        if report.n_samples:
-            self._set_label(self.samples_label, f"{self._dataset.n_samples:,} rows · training on {report.n_samples:,}")
+        self._set_label(self.samples_label, self._rows_text(report))
         if report.stopped is not None:
             self._on_training_stopped(report)
         elif report.message:
             self._status(report.message)
+        elif report.n_samples and self.banner.text().startswith(CANNOT_TRAIN):
+            # The data became trainable (e.g. a second class drawn): the
+            # notice that they were not is stale now.
+            self.banner.hide()
+        if report.n_samples and self.statusBar().currentMessage().startswith(CANNOT_TRAIN):
+            self._status("Ready to train: press Play." if not report.running else "")
         self.toolbar.set_running(self.controller.is_running)
         self.frame_drawn.emit(report.epoch, self._last_loss)
+
+    def _rows_text(self, report: Report) -> str:
+        """"300 rows: training 240, validation 60" (the worker's split), or
+        "... rows: not training" when the data cannot be trained."""
+        if not report.n_samples:
+            return f"{self._dataset.n_samples:,} rows: not training"
+        n_validation = self._n_validation if self._n_validation < report.n_samples else 0
+        split = f"validation {n_validation:,}" if n_validation else "no validation"
+        return f"{report.n_samples:,} rows: training {report.n_samples - n_validation:,}, {split}"
 
     def _redraw_loss(self) -> None:
         if self.loss_view.stale:
@@ -537,6 +613,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.shutdown()
         super().closeEvent(event)
+
+
+def _labels(dataset) -> frozenset:
+    """The class codes that have samples (empty for regression). A count
+    per code, not a sort: this runs on every announced stroke of a drawing."""
+    if dataset.task != "classification":
+        return frozenset()
+    return frozenset(np.flatnonzero(np.bincount(dataset.y, minlength=dataset.n_classes)).tolist())
 
 
 __all__ = ["MainWindow", "default_run"]

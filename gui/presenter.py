@@ -221,6 +221,11 @@ class DataPresenter(QObject):
         spec = None if view is None else view.spec()
         return None if spec is None else spec.points()
 
+    def clear_frames(self) -> None:
+        """Take the model's drawing off every view (no model trains now)."""
+        for view in self.active_views():
+            view.clear_frame()
+
     def show_frames(self, frames: dict) -> None:
         """Hand each frame (view id -> ``spec.compute`` result) to its view;
         frames of views no longer shown are dropped."""

@@ -47,6 +47,16 @@ def describe(dataset) -> str:
     return " · ".join(parts)
 
 
+def _source_label(name: str) -> str:
+    """The panel's label of the generator or table called ``name`` ("Two
+    moons"), else the name in quotes."""
+    if name in datasets.GENERATORS:
+        return datasets.GENERATORS[name].label
+    if name in datasets.BUILTINS:
+        return datasets.BUILTINS[name]
+    return f"“{name or 'unnamed'}”"
+
+
 class GeneratorOptions(QWidget):
     """Samples, noise, the generator's own options and the seed, for one
     ``GeneratorSpec``."""
@@ -100,6 +110,7 @@ class DatasetPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._dataset = None
+        self._made = None  # the data the selected entry made (generated or loaded), before any edit
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -320,24 +331,39 @@ class DatasetPanel(QWidget):
     def dataset(self):
         return self._dataset
 
-    def set_current(self, dataset) -> None:
-        """Show ``dataset`` (chosen here or elsewhere: drawn, the command line)."""
+    def set_current(self, dataset, *, edited: bool = False) -> None:
+        """Show ``dataset`` (chosen here or elsewhere: drawn, the command line).
+
+        ``edited``: the data were changed by hand (Draw mode) from the
+        current ones; the panel then no longer shows the entry that made
+        them, unless they are exactly those it made (an undo back to them).
+        """
         previous = self._dataset
         self._dataset = dataset
         self.summary.setText(describe(dataset))
         source = self.source()
-        if source is None or source[0] == "custom" or source[1] != dataset.name:
+        if edited and dataset is not self._made:
+            known = dataset.name in datasets.GENERATORS or dataset.name in datasets.BUILTINS
+            how = "edited" if known else "drawn or edited"
+            self._show_custom(f"{_source_label(dataset.name)}, {how} in Draw mode: {dataset.n_samples:,} rows. "
+                              f"Pick a dataset above to generate new points.")
+        elif source is None or source[0] == "custom" or source[1] != dataset.name:
             # Not what the selected entry makes: say where it came from instead.
-            self._custom_note.setText(
-                f"“{dataset.name or 'unnamed'}”: drawn or loaded data. Pick a dataset above to generate one."
-            )
-            self.source_combo.blockSignals(True)
-            self.source_combo.setCurrentIndex(0)
-            self.source_combo.blockSignals(False)
-            self._show_options("custom", dataset.name)
+            self._show_custom(f"“{dataset.name or 'unnamed'}”: drawn or loaded data, {dataset.n_samples:,} rows. "
+                              f"Pick a dataset above to generate one.")
+        else:
+            self._made = dataset
         same_features = previous is not None and previous.feature_names == dataset.feature_names
         if not same_features:
             self._fill_feature_combos(dataset)
+
+    def _show_custom(self, note: str) -> None:
+        """Select the "drawn or loaded" entry, with ``note`` in place of the options."""
+        self._custom_note.setText(note)
+        self.source_combo.blockSignals(True)
+        self.source_combo.setCurrentIndex(0)
+        self.source_combo.blockSignals(False)
+        self._show_options("custom", "")
 
     def _fill_feature_combos(self, dataset) -> None:
         for combo, default in ((self.x_combo, 0), (self.y_combo, 1)):

@@ -77,6 +77,10 @@ class DecisionSurface(View):
         if self._mistakes and result.mistakes is not None and len(result.mistakes) == self.data.dataset.n_samples:
             self.widget.set_misclassified(result.mistakes)
 
+    def clear_frame(self) -> None:
+        self.widget.set_surface(None, None)
+        self.widget.set_misclassified(None)
+
     def set_option(self, name: str, on: bool) -> None:
         if name == "mistakes" and bool(on) != self._mistakes:
             self._mistakes = bool(on)

@@ -56,3 +56,6 @@ class FittedCurve(View):
 
     def show_frame(self, result: np.ndarray) -> None:
         self.widget.set_curve(result)
+
+    def clear_frame(self) -> None:
+        self.widget.set_curve(None)

@@ -313,6 +313,9 @@ class View:
     def show_frame(self, result) -> None:
         """Hand one finished frame (``spec().compute(...)``) to the widget."""
 
+    def clear_frame(self) -> None:
+        """Take the model's drawing off the widget (no model trains now)."""
+
     def set_option(self, name: str, on: bool) -> None:
         """A display option changed (e.g. ``"mistakes"``)."""
 

@@ -47,3 +47,6 @@ class OneStepAhead(View):
     def show_frame(self, result: np.ndarray) -> None:
         if len(result) == self.data.dataset.n_samples:
             self.widget.set_prediction(result)
+
+    def clear_frame(self) -> None:
+        self.widget.set_prediction(None)

@@ -43,3 +43,6 @@ class Prediction3D(View):
 
     def show_frame(self, result: np.ndarray) -> None:
         self.widget.set_surface(result)
+
+    def clear_frame(self) -> None:
+        self.widget.set_surface(None)

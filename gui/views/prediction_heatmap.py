@@ -50,3 +50,6 @@ class PredictionHeatmap(View):
 
     def show_frame(self, result: np.ndarray) -> None:
         self.widget.set_surface(result)
+
+    def clear_frame(self) -> None:
+        self.widget.set_surface(None)

@@ -143,13 +143,18 @@ class RecordReader:
         block of a file without a final newline gets one)."""
         carry = b""
         first = True
+        old_mac = False  # lines end with a lone "\r"
         while True:
             raw = self.handle.read(BLOCK_BYTES)
             self._bytes_read += len(raw)
+            if first:
+                if raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]  # byte-order mark written by some spreadsheet programs
+                old_mac = b"\r" in raw and b"\n" not in raw
+                first = False
+            if old_mac:
+                raw = raw.replace(b"\r", b"\n")
             data = carry + raw if carry else raw
-            if first and data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]  # byte-order mark written by some spreadsheet programs
-            first = False
             if not raw:
                 if data:
                     yield data if data.endswith(b"\n") else data + b"\n"

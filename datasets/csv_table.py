@@ -426,6 +426,7 @@ class CSVTable:
         self._lines: list[np.ndarray] | np.ndarray = []
         self._ragged: list[tuple[int, int]] = []  # (line, n_fields), the first few
         self._n_ragged = 0
+        self._row_labels_note = ""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -449,10 +450,20 @@ class CSVTable:
             self.fail(None, "the file is empty: a CSV file needs a header row and data rows")
         rows, lines, exact = first
         self.delimiter = reader.delimiter
-        self._set_header(rows[0], int(lines[0]), exact)
+        header = rows[0]
+        if len(rows) > 1 and len(rows[1]) == len(header) + 1 and len(header) > 1:
+            # R's write.csv with row names: the header has no name over them
+            header = ["", *header]
+            self._row_labels_note = ("the header names one column fewer than the rows hold: "
+                                     "the first column is read as row labels")
+        self._set_header(header, int(lines[0]), exact)
         self._add_rows(rows[1:], lines[1:], exact)
         for rows, lines, exact in chunks:
             self._add_rows(rows, lines, exact)
+        if self.n_rows == 0 and self._n_ragged:
+            line, n_fields = self._ragged[0]
+            self.fail(line, f"{n_fields} fields, but the header (line {self.header_line}) has {len(self.columns)} "
+                            f"columns, and no data row has {len(self.columns)}: is the first line a header?")
         if self.n_rows == 0:
             self.fail(self.header_line, "no data rows after the header")
         self._lines = np.concatenate(self._lines)
@@ -489,7 +500,7 @@ class CSVTable:
             taken.add(name)
             columns.append(CSVColumn(name, position, unnamed))
         self.columns = tuple(columns)
-        self.notes = tuple(notes)
+        self.notes = tuple(notes) if not self._row_labels_note else (self._row_labels_note,)
 
     @staticmethod
     def _free_name(name: str, taken: set) -> str:

@@ -70,6 +70,15 @@ class CSVFormatError(ValueError):
         self.problems = problems
         super().__init__(self._message())
 
+    def one_line(self) -> str:
+        """The message on one line (problems separated by "; "), for a command line."""
+        if len(self.problems) == 1:
+            return str(self)
+        listed = "; ".join(f"line {line}: {problem}" if line is not None else problem
+                           for line, problem in self.problems[: self.MAX_LISTED])
+        more = f"; and {len(self.problems) - self.MAX_LISTED} more" if len(self.problems) > self.MAX_LISTED else ""
+        return f"{self.path}: {len(self.problems)} problems: {listed}{more}"
+
     def _message(self) -> str:
         def where(line):
             return f"line {line}: " if line is not None else ""

@@ -21,7 +21,7 @@ import os
 import stat
 import tempfile
 
-from datasets.csv_reader import MAX_LINE_BYTES, CSVFormatError, RecordReader
+from datasets.csv_reader import MAX_LINE_BYTES, CSVFormatError, FlatRows, RecordReader
 from datasets.csv_table import (
     MAX_AUTO_CLASSES,
     MAX_CLASSES,
@@ -124,7 +124,8 @@ def read_csv_columns(path) -> tuple[str, ...]:
             raise CSVFormatError(path_text, None, "the file is empty: a CSV file needs a header row and data rows")
         rows, lines, exact = first
         table = CSVTable(path_text, size)
-        table._set_header(rows[0], int(lines[0]), exact)
+        table.delimiter = reader.delimiter
+        table._set_header(rows.tokens[: rows.width] if isinstance(rows, FlatRows) else rows[0], int(lines[0]), exact)
     return table.column_names
 
 

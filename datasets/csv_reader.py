@@ -113,9 +113,37 @@ def describe_delimiter(delimiter: str) -> str:
     return {",": "comma", "\t": "tab", ";": "semicolon", " ": "whitespace"}[delimiter] + "-separated"
 
 
+class FlatRows:
+    """Records of one block, all ``width`` cells long, as one flat list of
+    cells (row after row): what splitting a quote-free block gives, without a
+    list per row."""
+
+    __slots__ = ("tokens", "width")
+
+    def __init__(self, tokens: list[str], width: int):
+        self.tokens = tokens
+        self.width = width
+
+    def __len__(self) -> int:
+        return len(self.tokens) // self.width
+
+    def column(self, j: int) -> list[str]:
+        return self.tokens[j::self.width]
+
+    def rows(self) -> list[list[str]]:
+        width = self.width
+        return [self.tokens[i:i + width] for i in range(0, len(self.tokens), width)]
+
+
 #: True for the bytes ``bytes.isspace`` counts as blank
 _BLANK_BYTES = np.zeros(256, dtype=bool)
 _BLANK_BYTES[list(b" \t\n\r\x0b\x0c")] = True
+#: blanks that pad a cell
+_PADDING_BYTES = np.zeros(256, dtype=bool)
+_PADDING_BYTES[list(b" \t")] = True
+#: blanks that only a strip removes wherever they are
+_ODD_BLANK_BYTES = np.zeros(256, dtype=bool)
+_ODD_BLANK_BYTES[list(b"\r\x0b\x0c")] = True
 
 
 class RecordReader:
@@ -256,8 +284,8 @@ class RecordReader:
         if too_long.size:
             self.fail(first_line + int(too_long[0]),
                       f"line longer than {MAX_LINE_BYTES // 2**20} MB: not a CSV file of numbers")
-        not_blank = np.concatenate(([0], np.cumsum(~_BLANK_BYTES[buffer], dtype=np.int64)))
-        kept = np.flatnonzero(not_blank[ends] > not_blank[starts])
+        # A line is kept when some byte of it (its "\n" included) is not blank.
+        kept = np.flatnonzero(np.logical_or.reduceat(~_BLANK_BYTES[buffer], starts))
         all_lines = text.split("\n")
         if kept.size == 1:
             lines = [all_lines[int(kept[0])]]
@@ -266,12 +294,38 @@ class RecordReader:
         else:
             lines = list(operator.itemgetter(*kept.tolist())(all_lines))
         line_numbers = kept.astype(np.int64) + first_line
+        if not exact:
+            exact = self.delimiter == " " or not self._padded(buffer)
+        if not quoted and self.delimiter != " ":
+            width = self._common_width(buffer, starts[kept], ends[kept])
+            if width:
+                # Every line has the same number of separators and no quotes: the
+                # cells are the text split at separators and line ends, all in C.
+                tokens = self.delimiter.join(lines).split(self.delimiter) if width > 1 else list(lines)
+                return FlatRows(tokens, width), line_numbers, exact
         reader = csv.reader(lines, **self._dialect)
         try:
             rows = list(reader)
         except csv.Error as error:
             self.fail(int(line_numbers[max(reader.line_num, 1) - 1]), f"malformed CSV ({error})")
         return rows, line_numbers, exact
+
+    def _common_width(self, buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> int:
+        """Cells per line when every line has the same number of separators, else 0."""
+        separators = np.flatnonzero(buffer == ord(self.delimiter))
+        counts = np.searchsorted(separators, ends) - np.searchsorted(separators, starts)
+        if not counts.size or (counts != counts[0]).any():
+            return 0
+        return int(counts[0]) + 1
+
+    def _padded(self, buffer: np.ndarray) -> bool:
+        """True when some unquoted cell of the block may carry blanks around
+        it (a blank next to a separator or a line end, or a carriage return):
+        its cells then need stripping."""
+        blank = (buffer == 32) if self.delimiter == "\t" else _PADDING_BYTES[buffer]
+        boundary = (buffer == ord(self.delimiter)) | (buffer == _NEWLINE)
+        return bool(blank[0] or (blank[:-1] & boundary[1:]).any() or (boundary[:-1] & blank[1:]).any()
+                    or _ODD_BLANK_BYTES[buffer].any())
 
     @staticmethod
     def _whitespace_separated(text: str, quoted: bool) -> str:

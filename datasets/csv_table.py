@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from datasets.csv_reader import CSVFormatError, RecordReader
+from datasets.csv_reader import CSVFormatError, FlatRows, RecordReader
 from datasets.dataset import Dataset
 
 #: Most data rows a file may hold: a million points is already more than the
@@ -450,6 +450,17 @@ class CSVTable:
             self.fail(None, "the file is empty: a CSV file needs a header row and data rows")
         rows, lines, exact = first
         self.delimiter = reader.delimiter
+        if isinstance(rows, FlatRows):
+            width = rows.width
+            self._set_header(rows.tokens[:width], int(lines[0]), exact)
+            self._add_rows(FlatRows(rows.tokens[width:], width), lines[1:], exact)
+        else:
+            self._read_first(rows, lines, exact)
+        for rows, lines, exact in chunks:
+            self._add_rows(rows, lines, exact)
+        self._finish_reading()
+
+    def _read_first(self, rows, lines, exact) -> None:
         header = rows[0]
         if len(rows) > 1 and len(rows[1]) == len(header) + 1 and len(header) > 1:
             # R's write.csv with row names: the header has no name over them
@@ -458,8 +469,8 @@ class CSVTable:
                                      "the first column is read as row labels")
         self._set_header(header, int(lines[0]), exact)
         self._add_rows(rows[1:], lines[1:], exact)
-        for rows, lines, exact in chunks:
-            self._add_rows(rows, lines, exact)
+
+    def _finish_reading(self) -> None:
         if self.n_rows == 0 and self._n_ragged:
             line, n_fields = self._ragged[0]
             self.fail(line, f"{n_fields} fields, but the header (line {self.header_line}) has {len(self.columns)} "
@@ -520,6 +531,12 @@ class CSVTable:
             if limit == MAX_ROWS:
                 self.fail(line, f"too large: more than {MAX_ROWS:,} data rows (the limit for the app)")
             self.fail(line, f"too large: more than {MAX_VALUES:,} values (rows x columns; the limit for the app)")
+        if isinstance(rows, FlatRows):
+            if rows.width == n_columns:
+                self._add_columns([rows.column(j) for j in range(n_columns)], lines, exact,
+                                  lambda take: rows.rows()[:take] if take < len(rows) else rows.rows())
+                return
+            rows = rows.rows()  # every row has the wrong length: reported as such below
         lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         ragged = lengths != n_columns
         if ragged.any():
@@ -536,14 +553,18 @@ class CSVTable:
             lines = lines[good]
             if not rows:
                 return
+        self._add_columns(list(zip(*rows)), lines, exact, lambda take: rows[:take])
+
+    def _add_columns(self, columns: list, lines: np.ndarray, exact: bool, first_rows) -> None:
+        """Rows of the right length, as one sequence of cells per column."""
         if len(self.preview) < PREVIEW_ROWS:
             take = PREVIEW_ROWS - len(self.preview)
-            self.preview.extend([cell.strip() for cell in row] for row in rows[:take])
+            self.preview.extend([cell.strip() for cell in row] for row in first_rows(take))
             self.preview_lines.extend(lines[:take].tolist())
-        self.n_rows += len(rows)
+        self.n_rows += len(lines)
         self._lines.append(lines)
-        for column, cells in zip(self.columns, zip(*rows)):
-            column.add(cells if exact else tuple(map(str.strip, cells)), lines)
+        for column, cells in zip(self.columns, columns):
+            column.add(cells if exact else list(map(str.strip, cells)), lines)
 
     def line_of_row(self, row: int) -> int:
         return int(self._lines[row])

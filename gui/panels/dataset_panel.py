@@ -1,6 +1,11 @@
 """The dataset panel: a generator and its options (built from its
 ``GeneratorSpec``), Regenerate, the bundled tables, CSV load/save, and for
-data with more than two features the two features the view shows."""
+data with more than two features the two features the view shows.
+
+Load CSV reads the file off the GUI thread (``csv_loader``, with a progress
+bar and Cancel under the buttons) and shows the import dialog; the finished
+dataset arrives as ``dataset_chosen`` like any other. Its notes (rows
+dropped, columns left out) are shown under the summary line."""
 
 from __future__ import annotations
 

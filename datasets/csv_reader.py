@@ -39,6 +39,9 @@ import numpy as np
 BLOCK_BYTES = 1 << 19
 #: Longest line accepted, in bytes (a guard against binary files without newlines).
 MAX_LINE_BYTES = 2**20
+#: Longest record accepted (a quoted cell may hold line breaks): past it, a
+#: quote is taken to be unclosed rather than the file read whole into one record.
+MAX_RECORD_BYTES = 16 * 2**20
 
 _NEWLINE = 10
 _QUOTE = 34
@@ -201,6 +204,9 @@ class RecordReader:
                 if data.rfind(b"\n") < 0 and len(data) > MAX_LINE_BYTES:
                     self.fail(self._next_line,
                               f"line longer than {MAX_LINE_BYTES // 2**20} MB: not a CSV file of numbers")
+                if len(data) > MAX_RECORD_BYTES:
+                    self.fail(self._next_line, f"a quoted cell runs on for more than {MAX_RECORD_BYTES // 2**20} MB "
+                                               f'from here: is a quote (") not closed?')
                 carry = data  # a line, or a quoted cell, runs on into the next block
                 continue
             carry = data[cut + 1:]
@@ -342,11 +348,15 @@ class RecordReader:
         reads it line by line, and each record gets the line it ends on."""
         reader = csv.reader(io.StringIO(text, newline="\n"), **self._dialect)
         rows, line_numbers = [], []
+        last_end = first_line - 1  # the line the last whole record ended on
         try:
             for row in reader:
+                last_end = first_line + reader.line_num - 1
                 if row:
                     rows.append(row)
-                    line_numbers.append(first_line + reader.line_num - 1)
+                    line_numbers.append(last_end)
         except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                self.fail(last_end + 1, f'malformed CSV ({error}): a quote (") opened here is not closed')
             self.fail(first_line + max(reader.line_num, 1) - 1, f"malformed CSV ({error})")
         return rows, np.array(line_numbers, dtype=np.int64)

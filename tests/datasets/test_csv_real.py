@@ -233,6 +233,18 @@ def test_old_mac_line_ends(tmp_path):
     assert ds.X.tolist() == [[1, 2], [3, 4]] and ds.class_names == ("p", "q")
 
 
+def test_an_unclosed_quote_is_refused_without_reading_the_file_as_one_record(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_reader, "MAX_RECORD_BYTES", 4096)
+    monkeypatch.setattr(csv_reader, "BLOCK_BYTES", 512)
+    text = 'a,b,y\n1,2,p\n3,"4,q\n' + "5,6,p\n" * 2000
+    with pytest.raises(CSVFormatError, match=r'line 3: a quoted cell runs on for more than 0 MB from here: is a quote '
+                                             r'\(\"\) not closed\?'):
+        load_csv(write(tmp_path, text))
+    monkeypatch.setattr(csv_reader, "MAX_RECORD_BYTES", 2**20)
+    with pytest.raises(CSVFormatError, match=r"line 3: malformed CSV \(unexpected end of data\)"):
+        load_csv(write(tmp_path, text))
+
+
 def test_rows_with_the_wrong_number_of_fields_are_listed_together(tmp_path):
     text = "a,b,y\n1,2,p\n3\n4,5,q\n6,7,8,r\n9\n1,1,p\n"
     with pytest.raises(CSVFormatError) as caught:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -35,11 +34,15 @@ from PySide6.QtWidgets import (
 import datasets
 from gui import views
 from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
+from gui.panels.messages import plain_label, show_error
 from gui.presenter import DataPresenter
 from gui.worker import CANNOT_TRAIN, Report, TrainingController
 
 PANEL_WIDTH = 360
 STATUS_TIMEOUT_MS = 8000
+#: largest magnitude of a feature or target value the window takes: beyond
+#: it the views' ranges and the models' squared statistics overflow
+MAX_MAGNITUDE = 1e150
 #: the loss view is redrawn at most this often while training runs (it still
 #: receives every epoch). It is about 40% of the GUI thread's work per frame,
 #: and every millisecond of it is one the training thread waits for the
@@ -65,7 +68,7 @@ class Banner(QFrame):
         self.setObjectName("banner")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
-        self.label = QLabel()
+        self.label = plain_label(QLabel())
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton()
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
         self._model_seq = 0  # the command that sent the current model
         self._model_trains = False  # the last report had a trainer (the data can be trained)
         self._n_validation = 0  # validation rows of the worker's split (from its val_mask)
+        self.error_box = None  # the last error box shown (data the window could not take)
         self._loss_drawn_at = -math.inf  # time.monotonic() of the last loss-view redraw
         self._loss_timer = QTimer(self)  # draws epochs left waiting by the rate limit
         self._loss_timer.setSingleShot(True)
@@ -193,13 +197,13 @@ class MainWindow(QMainWindow):
         centre = QVBoxLayout(self.data_view_container)
         centre.setContentsMargins(4, 8, 4, 4)
         centre.setSpacing(6)
-        self.view_title = QLabel()
+        self.view_title = plain_label(QLabel())
         font = self.view_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.view_title.setFont(font)
         self.banner = Banner()
-        self.view_note = QLabel()
+        self.view_note = plain_label(QLabel())
         self.view_note.setWordWrap(True)
         self.view_note.setStyleSheet("color: #8a5a00;")
         self.view_note.hide()
@@ -287,7 +291,7 @@ class MainWindow(QMainWindow):
         rows in at its next epoch without resetting; it falls back to a reset,
         and says so, when the model cannot take them (new features or classes).
         """
-        reason = self._unshowable(dataset)
+        reason = self.unshowable_reason(dataset)
         if reason is not None:
             raise ValueError(reason)
         self._show_source(dataset)
@@ -298,13 +302,23 @@ class MainWindow(QMainWindow):
             self._status(f"Model reset: {reset}, so the model starts again from epoch 0{self._learns(dataset)}.")
 
     @staticmethod
-    def _unshowable(dataset) -> str | None:
-        """Why the views cannot draw ``dataset``, or None."""
+    def unshowable_reason(dataset) -> str | None:
+        """Why the window cannot show and train on ``dataset``, or None."""
         if dataset.task == "classification" and dataset.n_classes > datasets.MAX_CLASSES:
             return (
                 f"{dataset.name or 'this dataset'} has {dataset.n_classes} classes; "
                 f"the app shows at most {datasets.MAX_CLASSES}"
             )
+        columns = [(dataset.X, dataset.feature_names)]
+        if dataset.task == "regression":
+            columns.append((dataset.y.reshape(dataset.n_samples, -1), ("the target",) * dataset.n_targets))
+        for values, names in columns:
+            if values.size and np.abs(values).max() > MAX_MAGNITUDE:
+                j = int(np.argmax(np.abs(values).max(axis=0)))
+                largest = float(np.abs(values[:, j]).max())
+                name = names[j] if names[j] == "the target" else f"column {names[j]!r}"
+                return (f"{name} holds values as large as {largest:.3g}; the app draws and trains on values "
+                        f"up to {MAX_MAGNITUDE:.0e} in size: rescale it")
         return None
 
     def _show_source(self, dataset) -> None:
@@ -478,14 +492,21 @@ class MainWindow(QMainWindow):
     # --- slots: panels -------------------------------------------------------------------
     @Slot(object)
     def _on_dataset_chosen(self, dataset) -> None:
-        reason = self._unshowable(dataset)
+        previous = self._dataset
+        reason = self.unshowable_reason(dataset)
+        if reason is None:
+            try:
+                self._apply_dataset(dataset, keep_model=False)
+            except (ValueError, ArithmeticError) as error:  # a view or the model could not take it
+                reason = str(error)
+                self._apply_dataset(previous, keep_model=False)
         if reason is not None:
-            self._show_source(self._dataset)  # the current data stays
-            self.dataset_panel.set_current(self._dataset)
-            QMessageBox.warning(self, "Cannot show this dataset", reason)
+            self._show_source(previous)  # the current data stays
+            self.dataset_panel.set_current(previous)
+            self.error_box = show_error(self, "Cannot show this dataset", reason)
             return
-        self._apply_dataset(dataset, keep_model=False)
-        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0.")
+        notes = " ".join(f"{note[:1].upper()}{note[1:]}." for note in dataset.notes)
+        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0. {notes}".strip())
 
     @Slot(int, int)
     def _on_features_chosen(self, first: int, second: int) -> None:
@@ -608,6 +629,7 @@ class MainWindow(QMainWindow):
         """Stop the training thread and wait for it (idempotent)."""
         self._closed = True
         self._loss_timer.stop()
+        self.dataset_panel.shutdown()
         self.controller.stop()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -10,7 +10,6 @@ counts without building arrays (milliseconds even for a million rows).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,

@@ -3,6 +3,7 @@ no stray buttons) and shared argument checks."""
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -44,7 +45,9 @@ def style_plot(plot_item: pg.PlotItem, *, grid: bool = False) -> None:
 
 
 def set_label(plot_item: pg.PlotItem, axis: str, text: str) -> None:
-    plot_item.setLabel(axis, text, **LABEL_STYLE)
+    """An axis title, shown as plain text: pyqtgraph renders labels as HTML,
+    and the text may come from a data file (a column name)."""
+    plot_item.setLabel(axis, html.escape(text), **LABEL_STYLE)
 
 
 # Painting a plot off the interpreter lock
@@ -297,7 +300,7 @@ class PlotView(QtWidgets.QWidget):
         self.legend.clear()
         self.legend.setColumnCount(self._legend_columns(len(entries)))
         for item, name in entries:
-            self.legend.addItem(item, name)
+            self.legend.addItem(item, html.escape(name))  # plain text: names may come from a file
             if item.scene() is None:
                 # A legend-only marker: clicking it would "hide" nothing
                 # (clicking a plotted item's entry hides that item).

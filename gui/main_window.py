@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._last_loss = math.nan
         self._closed = False
         self._view_seq = 0  # the last command that changed what the views need
+        self._last_stop: str | None = None  # why training last stopped (report.stopped), None since a reset
         # What the worker's model knows, to keep it through Draw-mode edits
         # that leave it valid (a rename, an empty class): the class codes it
         # was initialised with, as sent with it and then as reported by it.
@@ -331,6 +332,7 @@ class MainWindow(QMainWindow):
     # --- training commands ----------------------------------------------------------
     def play(self) -> None:
         self.banner.hide()
+        self._raise_limit_if_reached()
         self.controller.play()
         self.toolbar.set_running(True)
 
@@ -540,6 +542,7 @@ class MainWindow(QMainWindow):
             return
         if report.generation != self._generation:
             self._generation = report.generation
+            self._last_stop = None
             self.loss_view.reset("accuracy" if self._dataset.task == "classification" else "R²")
             self._last_loss = math.nan
             self.training_reset.emit()
@@ -572,6 +575,7 @@ class MainWindow(QMainWindow):
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)
+        self.toolbar.show_auto_rate(report.auto_rate)
         self._set_label(self.samples_label, self._rows_text(report))
         if report.stopped is not None:
             self._on_training_stopped(report)
@@ -604,15 +608,31 @@ class MainWindow(QMainWindow):
         self._loss_drawn_at = time.monotonic()
         self._loss_timer.stop()
 
+    def _raise_limit_if_reached(self) -> None:
+        """Play after training stopped at Max epochs trains another Max
+        epochs: the field is raised to say so (1,000 -> 2,000), and the
+        worker stops at what it says."""
+        field = self.model_panel.form().fields.get("max_epochs")
+        if field is None or self._last_stop != "max_epochs" or self._epoch < field.value():
+            return
+        limit = self._epoch + field.value()
+        field.set_value(limit)
+        self.controller.set_live_params({"max_epochs": limit})
+        self._status(f"Max epochs raised to {limit:,}: training on from epoch {self._epoch:,}.")
+
     def _on_training_stopped(self, report: Report) -> None:
         message = report.message or f"Training stopped ({report.stopped})."
+        self._last_stop = report.stopped
         if report.stopped == "error" and message.startswith(CANNOT_TRAIN):
             self.banner.show_message(message, kind="info")  # e.g. a canvas still being drawn
         elif report.stopped in ("diverged", "error"):
             self.banner.show_message(message + "  Change the settings and press Play to start again.")
         elif report.stopped == "max_epochs":
-            message += "  Press Play to train further."
-        self._status(message)
+            field = self.model_panel.form().fields.get("max_epochs")
+            more = f" {field.value():,} more epochs" if field is not None else " further"
+            message += f"  Press Play to train{more}."
+        # Why training stopped stays on the status line until something else happens.
+        self.statusBar().showMessage(message)
         if not self.controller.is_running:
             self.training_stopped.emit(report.stopped)
 

@@ -283,6 +283,9 @@ class WorkerState:
     stopped: str | None = None  # why training stopped, for the next report
     message: str | None = None  # its sentence, or a notice
     val_mask_changed: bool = False  # the split changed: the next report carries it
+    record_every: int | None = None  # recording: every epoch divisible by this gets a frame of its own
+    record_hold: bool = False  # such an epoch was reached: no further epoch until its frame is drawn
+    hold_reported: bool = False  # the held epoch's report is out
     frames_stale: bool = True  # the model or the specs changed since the last frames
     command_seq: int = 0  # number of the last command applied
 
@@ -374,10 +377,10 @@ class TrainingWorker(QObject):
         state = self.state
         now = time.perf_counter()
         deadlines = []
-        if self._training():
+        if self._training() and not state.record_hold:  # held: the ack (a command) wakes us
             if state.steps > 0 or self._epochs_per_second is None:
                 return 0.0
-            if not self._waiting_for_frame():  # else the ack (a command) wakes us
+            if not self._waiting_for_frame():  # else the ack wakes us
                 deadlines.append(state.next_epoch_at)  # slow motion
         if self._report_wanted() and not state.in_flight:
             deadlines.append(state.last_report_at + self.pacing.report_interval())
@@ -403,7 +406,7 @@ class TrainingWorker(QObject):
 
     def _epoch_due(self) -> bool:
         state = self.state
-        if not self._training():
+        if not self._training() or state.record_hold:
             return False
         if state.steps > 0 or self._epochs_per_second is None:
             return True
@@ -425,6 +428,8 @@ class TrainingWorker(QObject):
         if name == "ack":
             state.in_flight = False
             self.pacing.frame_drawn(args[0] if args else None)
+            if state.hold_reported:  # the recorded epoch is on screen (and captured): go on
+                state.record_hold = state.hold_reported = False
         elif name == "play":
             self._prepare_to_train()
             state.running = state.trainer is not None
@@ -444,6 +449,11 @@ class TrainingWorker(QObject):
             state.speed = speed if speed in (None, pacing.AUTO) else float(speed)
             self._plan_auto_rate()
             state.next_epoch_at = time.perf_counter()
+        elif name == "record":
+            (every,) = args
+            state.record_every = None if every is None else max(1, int(every))
+            if state.record_every is None:
+                state.record_hold = state.hold_reported = False
         elif name == "configure":
             self._configure(**args[0])
         elif name == "reset":
@@ -597,6 +607,11 @@ class TrainingWorker(QObject):
             pending["val_loss"].append(_nan_if_none(record.val_loss))
             pending["score"].append(record.score)
             pending["val_score"].append(_nan_if_none(record.val_score))
+        if state.record_every and record.epoch % state.record_every == 0:
+            # A frame the recording wants: it is made from this very epoch's
+            # model whatever the speed, and training waits until it is drawn.
+            state.record_hold = True
+            state.force_report = True
         if record.stop_reason is not None:
             state.running = False
             state.steps = 0
@@ -677,6 +692,8 @@ class TrainingWorker(QObject):
         )
         state.stopped = state.message = None
         state.force_report = False
+        if state.record_hold:
+            state.hold_reported = True
         state.in_flight = True
         state.last_report_at = now
         data = (state.X, state.y, state.transform)
@@ -777,6 +794,13 @@ class TrainingController(QObject):
         watchable time, :func:`gui.pacing.auto_rate`), or None for as fast
         as possible."""
         self._send("speed", epochs_per_second)
+
+    def set_recording(self, every: int | None) -> None:
+        """Recording: every epoch divisible by ``every`` is reported at once,
+        with a frame of its own model, and training waits until the window
+        has drawn it (so a recording at any speed holds the epochs it wants);
+        None when not recording."""
+        self._send("record", every)
 
     def query_params(self) -> None:
         """Ask the worker for the model's current hyperparameters; the answer

@@ -8,12 +8,12 @@ epoch). Hyperparameters are declared once per model in ``PARAMS``.
 NumPy and the standard library only: no Qt, no plotting, no torch.
 """
 
-from .base import DivergedError, NotFittedError
+from .base import DivergedError, NotFittedError, is_classifier
 from .linear import LinearRegression
 from .logistic import LogisticRegression
 from .neural_network import NeuralNetwork
-from .params import Param
-from .training import EpochRecord, Trainer
+from .params import MAX_PARAMETERS, Param
+from .training import SPLITS, EpochRecord, Trainer
 
 MODELS = {"linear": LinearRegression, "logistic": LogisticRegression, "nn": NeuralNetwork}
 
@@ -27,4 +27,7 @@ __all__ = [
     "MODELS",
     "NotFittedError",
     "DivergedError",
+    "is_classifier",
+    "MAX_PARAMETERS",
+    "SPLITS",
 ]

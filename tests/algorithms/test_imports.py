@@ -21,7 +21,7 @@ def test_public_api():
 
     assert set(algorithms.__all__) == {
         "LinearRegression", "LogisticRegression", "NeuralNetwork", "Trainer", "EpochRecord", "Param", "MODELS",
-        "NotFittedError", "DivergedError",
+        "NotFittedError", "DivergedError", "is_classifier", "MAX_PARAMETERS", "SPLITS",
     }
     assert issubclass(algorithms.NotFittedError, ValueError)
     assert issubclass(algorithms.DivergedError, RuntimeError)

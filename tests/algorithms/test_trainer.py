@@ -18,7 +18,7 @@ def _moons(n=200, seed=0):
 def test_records_and_history_track_every_epoch():
     X, y = _moons()
     model = NeuralNetwork(hidden_layers=(8,), max_epochs=4, random_state=0)
-    trainer = Trainer(model, X, y)
+    trainer = Trainer(model, X, y, validation_fraction=0.2)
     assert trainer.history is model.history_
     records = [trainer.step() for _ in range(4)]
     assert all(isinstance(r, EpochRecord) for r in records)
@@ -36,8 +36,8 @@ def test_training_metrics_come_from_the_epochs_forward_pass():
     # Full batch: the record's loss/accuracy are those of the parameters the
     # epoch started from; the validation figures those it ended with.
     X, y = _moons(120)
-    model = LogisticRegression(l2=0.1, max_epochs=50, validation_fraction=0.25, random_state=0)
-    trainer = Trainer(model, X, y)
+    model = LogisticRegression(l2=0.1, max_epochs=50, random_state=0)
+    trainer = Trainer(model, X, y, validation_fraction=0.25)
     train, val = trainer.train_index, trainer.val_index
     for _ in range(3):
         accuracy_before = model.score(X[train], y[train])
@@ -54,15 +54,15 @@ def test_training_metrics_come_from_the_epochs_forward_pass():
 def test_split_is_stratified_disjoint_and_reproducible():
     X, y = spiral(300, 3, 0.1, np.random.default_rng(1))
     y = np.where(np.arange(300) < 30, 0, y)  # unbalanced classes
-    model = NeuralNetwork(validation_fraction=0.2, random_state=3)
-    trainer = Trainer(model, X, y)
+    model = NeuralNetwork(random_state=3)
+    trainer = Trainer(model, X, y, validation_fraction=0.2)
     train, val = trainer.train_index, trainer.val_index
     assert np.intersect1d(train, val).size == 0 and np.union1d(train, val).size == 300
     assert np.all(np.diff(val) > 0)
     for label in np.unique(y):
         count = np.sum(y == label)
         assert np.sum(y[val] == label) == round(0.2 * count)
-    again = Trainer(NeuralNetwork(validation_fraction=0.2, random_state=3), X, y)
+    again = Trainer(NeuralNetwork(random_state=3), X, y, validation_fraction=0.2)
     np.testing.assert_array_equal(again.val_index, val)
 
 
@@ -145,7 +145,7 @@ def test_divergence_stops_step_by_step_with_a_reason():
     # Seeded: the validation split decides how large the last finite parameters
     # are; from some splits they are ~1e150 and no learning rate recovers.
     model = LinearRegression(learning_rate=0.5, normalize=False, max_epochs=500, random_state=0)
-    trainer = Trainer(model, X, y)
+    trainer = Trainer(model, X, y, validation_fraction=0.2)
     records = []
     while not trainer.done:
         records.append(trainer.step())
@@ -250,7 +250,7 @@ def test_set_data_rejects_incompatible_data():
     trainer.step()
     with pytest.raises(ValueError, match=r"labels \[2\] not among the model's classes_ \[0, 1\]"):
         trainer.set_data(X, np.where(np.arange(200) == 0, 2, y))
-    with pytest.raises(ValueError, match="3 features but the model was initialised with 2"):
+    with pytest.raises(ValueError, match="X has 3 features, but NeuralNetwork is expecting 2 features as input"):
         trainer.set_data(np.column_stack([X, X[:, 0]]), y)
     # a subset of the classes is fine (the user erased one class's points)
     trainer.set_data(X[y == 0], y[y == 0])

@@ -34,6 +34,7 @@ from .validation import (
     column_vector_to_labels,
     feature_names,
     first_bad,
+    not_fitted_error,
 )
 
 __all__ = ["NotFittedError", "DivergedError", "BaseModel", "check_X", "is_classifier", "column_statistics"]
@@ -194,7 +195,7 @@ class BaseModel:
 
     def _require_fitted(self) -> None:
         if "_network" not in self.__dict__:
-            raise NotFittedError(
+            raise not_fitted_error(
                 f"This {type(self).__name__} is not fitted yet: call fit(X, y) or partial_fit(X, y) first."
             )
 

@@ -367,10 +367,18 @@ class Trainer:
         else:
             what, bad = "a parameter", math.inf
         hint = "" if self._params["normalize"] else " (or set normalize=True)"
-        message = (
-            f"Training diverged at epoch {failed_epoch} ({what} is {bad}): the learning rate "
-            f"{model.learning_rate:g} is probably too high{hint}. Kept the parameters of epoch {self.epoch}."
-        )
+        if failed_epoch == 1 and what == "loss" and not self._params["normalize"]:
+            # The first epoch's loss is measured at the initial parameters:
+            # no learning rate is to blame, the values are.
+            message = (
+                f"Training cannot start: the loss is {bad} at the initial parameters, because the targets or "
+                f"inputs are too large to square in floating point; set normalize=True or rescale them."
+            )
+        else:
+            message = (
+                f"Training diverged at epoch {failed_epoch} ({what} is {bad}): the learning rate "
+                f"{model.learning_rate:g} is probably too high{hint}. Kept the parameters of epoch {self.epoch}."
+            )
         self.done, self.stop_reason = True, "diverged"
         return EpochRecord(self.epoch, loss, val_loss, score, val_score, "diverged", message)
 

@@ -13,6 +13,7 @@ attributes, never imported.
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -53,6 +54,33 @@ class DataConversionWarning(UserWarning):
     """The input was converted: a column vector ``y`` of shape ``(n, 1)`` was
     given to a classifier, which takes 1-D labels (scikit-learn warns with a
     warning of this name and message)."""
+
+
+_FLAVOURS: dict = {}
+
+
+def sklearn_flavoured(ours: type, module: str, name: str) -> type:
+    """``ours``, or, when scikit-learn is already imported by the caller, a
+    subclass of ``ours`` and of scikit-learn's class ``module.name``, so that
+    code catching (or filtering) either one catches it. scikit-learn is never
+    imported here: without it, ``ours`` is all there is."""
+    loaded = sys.modules.get(module)
+    if loaded is None or not hasattr(loaded, name):
+        return ours
+    flavoured = _FLAVOURS.get(ours)
+    if flavoured is None:
+        theirs = getattr(loaded, name)
+        # Pickled as ``ours`` (the combined class cannot be found by name).
+        flavoured = _FLAVOURS[ours] = type(ours.__name__, (ours, theirs), {
+            "__module__": ours.__module__, "__qualname__": ours.__qualname__,
+            "__reduce__": lambda self: (ours, self.args),
+        })
+    return flavoured
+
+
+def not_fitted_error(message: str) -> NotFittedError:
+    """A ``NotFittedError`` (scikit-learn's too, when it is loaded)."""
+    return sklearn_flavoured(NotFittedError, "sklearn.exceptions", "NotFittedError")(message)
 
 
 def first_bad(a: np.ndarray) -> str:
@@ -120,7 +148,8 @@ def check_X(X, name: str = "X") -> np.ndarray:
     if X.dtype.kind not in "biuf":
         X = _to_float(X, name)
     if X.ndim != 2:
-        hint = " (reshape a single feature with X.reshape(-1, 1))" if X.ndim == 1 else ""
+        hint = (f". Reshape your data either using {name}.reshape(-1, 1) if it has a single feature or "
+                f"{name}.reshape(1, -1) if it is a single sample" if X.ndim == 1 else "")
         raise ValueError(f"{name} must be a 2-D array (n_samples, n_features); got shape {X.shape}{hint}")
     if X.dtype != np.float32 and X.dtype != np.float64:
         X = X.astype(np.float64)
@@ -136,15 +165,20 @@ def check_y(y, n_samples: int, estimator: str) -> np.ndarray:
     interpreted); refuses None, sparse, complex, dates and a length mismatch."""
     if y is None:
         raise ValueError(f"{estimator} requires y to be passed, but the target y is None")
+    given = y
     y = _as_array(y, "y")
     if y.ndim == 0 or y.shape[0] != n_samples:
         length = "a scalar" if y.ndim == 0 else f"{y.shape[0]} samples"
         raise ValueError(f"X has {n_samples} samples but y has {length}: they must have the same length")
-    if y.dtype.kind == "O":
-        missing = [i for i, value in enumerate(y.reshape(len(y), -1)[:, 0]) if _is_missing(value)]
+    if y.dtype.kind == "O" or (y.dtype.kind in "US" and not isinstance(given, np.ndarray)):
+        # A list of strings with a NaN becomes strings, "nan" among them: look at the objects given.
+        labels = y if y.dtype.kind == "O" else np.asarray(given, dtype=object)
+        missing = [i for i, value in enumerate(labels.reshape(len(labels), -1)[:, 0]) if _is_missing(value)]
         if missing:
+            value = labels.reshape(len(labels), -1)[missing[0], 0]
+            value = value.item() if isinstance(value, np.generic) else value
             raise ValueError(
-                f"y contains missing values ({y.reshape(len(y), -1)[missing[0], 0]!r} at index {missing[0]}"
+                f"y contains missing values ({value!r} at index {missing[0]}"
                 f"{f' and {len(missing) - 1} more' if len(missing) > 1 else ''}); remove those samples"
             )
     return y
@@ -159,8 +193,9 @@ def _is_missing(value) -> bool:
 
 def column_vector_to_labels(y: np.ndarray) -> np.ndarray:
     """A ``(n, 1)`` label column as ``(n,)``, with scikit-learn's warning."""
+    warning = sklearn_flavoured(DataConversionWarning, "sklearn.exceptions", "DataConversionWarning")
     warnings.warn(
-        DataConversionWarning(
+        warning(
             "A column-vector y was passed when a 1d array was expected. Please change the shape of y to "
             "(n_samples,), for example using ravel()."
         ),

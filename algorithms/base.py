@@ -286,10 +286,9 @@ class BaseModel:
             if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
                 return (f"classes={np.unique(classes).tolist()} differs from the model's classes_ "
                         f"{self.classes_.tolist()}")
-            known = np.isin(y, self.classes_)
-            if not known.all():
-                new = np.unique(y[~known])
-                return f"y has labels {new.tolist()} not among the model's classes_ {self.classes_.tolist()}"
+            unknown = self._unknown_labels(y)
+            if unknown:
+                return f"y has labels {unknown} not among the model's classes_ {self.classes_.tolist()}"
         elif "n_outputs_" not in self.__dict__:
             return "the model was initialised for classification"
         elif (1 if y.ndim == 1 else y.shape[1]) != self.n_outputs_:
@@ -419,11 +418,12 @@ class BaseModel:
         (written into ``out`` when given)."""
         n, d = X.shape
         design = np.empty((d + 1, n), self._dtype) if out is None else out
+        inputs = design[:d]  # (d, n)
         if self._normalize:
-            np.subtract(X.T, self._x_mean[:, None], out=design[:d], casting="unsafe")
-            np.divide(design[:d], self._x_scale[:, None].astype(self._dtype), out=design[:d])
+            np.subtract(X.T, self._x_mean[:, None], out=inputs, casting="unsafe")
+            np.divide(inputs, self._x_scale[:, None].astype(self._dtype), out=inputs)
         else:
-            design[:d] = X.T
+            inputs[...] = X.T
         design[d] = 1.0
         return design
 
@@ -433,7 +433,9 @@ class BaseModel:
         into ``out`` when given."""
         n = len(y)
         if self._task() == "classification":
-            codes = np.searchsorted(self.classes_, y)
+            codes = self._label_codes(y)[0]
+            if codes is None:  # labels of another kind than classes_ (checked unknown before)
+                codes = np.searchsorted(self.classes_, y)
             if len(self.classes_) == 2:
                 if out is None:
                     return codes.astype(self._dtype)[None, :]
@@ -604,13 +606,10 @@ class BaseModel:
             trainer = Trainer(self, X, y, validation_fraction=0.0, max_epochs=1, early_stopping=False,
                               classes=classes)
         else:
-            names = feature_names(X)
-            X, y = self._check_data(X, y, min_classes=1)
-            check_feature_names(self, names)
-            reason = self._incompatibility(X, y, classes)
-            if reason is not None:
-                raise ValueError(f"partial_fit cannot continue: {reason}; call fit(X, y) to start afresh")
             trainer = self.__dict__.get("_partial_fit_trainer")
+            if trainer is not None and not trainer.has_params_of(self):
+                trainer = None  # hyperparameters changed since the loop was built: validated below
+            X, y = self._check_continuation(X, y, classes, params_unchanged=trainer is not None)
             if trainer is not None and trainer.accepts_rows_like(X, y):
                 trainer.reload(X, y)
             else:
@@ -621,6 +620,69 @@ class BaseModel:
             raise DivergedError(record.message)
         self._partial_fit_trainer = trainer
         return self
+
+    def _check_continuation(self, X, y, classes=None, params_unchanged: bool = False):
+        """``(X, y)`` checked for one more epoch of this fitted model
+        (``partial_fit``): the same checks as ``_check_data`` plus
+        ``_incompatibility``, in the order that is cheap when all is well (no
+        sort of the labels: each is looked up among ``classes_``)."""
+        names = feature_names(X)
+        X = check_X(X)
+        if X.shape[0] == 0:
+            raise ValueError(f"X is empty: 0 sample(s) (shape={X.shape}) while a minimum of 1 is required")
+        y = check_y(y, X.shape[0], type(self).__name__)
+        check_feature_names(self, names)
+        reason = None
+        if "_optimizer" not in self.__dict__:
+            reason = f"this {type(self).__name__} is a snapshot for prediction, without training state"
+        elif not params_unchanged and self._structure != self._structure_key(self._check_params()):
+            reason = "hyperparameters that shape the model changed since it was initialised"
+        elif X.shape[1] != self.n_features_in_:
+            reason = self._feature_count_message(X.shape[1])
+        elif self._task() == "classification":
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = column_vector_to_labels(y)
+            if y.ndim != 1:
+                raise ValueError(f"y must be a 1-D array of class labels; got shape {y.shape}")
+            if "classes_" not in self.__dict__:
+                reason = "the model was initialised for regression"
+            elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+                reason = (f"classes={np.unique(classes).tolist()} differs from the model's classes_ "
+                          f"{self.classes_.tolist()}")
+            else:
+                unknown = self._unknown_labels(y)
+                if unknown:
+                    reason = f"y has labels {unknown} not among the model's classes_ {self.classes_.tolist()}"
+        else:
+            _, y = self._check_data(X, y, min_classes=1)  # regression targets: numbers, finite, 1-D or 2-D
+            reason = self._incompatibility(X, y, classes)
+        if reason is not None:
+            raise ValueError(f"partial_fit cannot continue: {reason}; call fit(X, y) to start afresh")
+        return X, y
+
+    def _unknown_labels(self, y: np.ndarray) -> list:
+        """Labels of ``y`` not among ``classes_`` (sorted, as Python values)."""
+        return self._label_codes(y)[1]
+
+    def _label_codes(self, y: np.ndarray):
+        """``(codes, unknown)``: the index of each label of ``y`` in
+        ``classes_`` (``(n,)`` ints, meaningful only when ``unknown`` is empty)
+        and the labels not among ``classes_``. No sort of ``y``: integer
+        classes ``0..k-1`` are their own codes (a min and a max check them),
+        other labels are binary-searched."""
+        classes = self.classes_
+        k = len(classes)
+        if classes.dtype.kind in "iu" and y.dtype.kind in "iu" and classes[0] == 0 and classes[-1] == k - 1:
+            if y.min() >= 0 and y.max() < k:
+                return y, []
+        numeric = "biuf"
+        if (y.dtype.kind in numeric) == (classes.dtype.kind in numeric) and y.dtype.kind != "O":
+            codes = np.searchsorted(classes, y)
+            np.minimum(codes, k - 1, out=codes)
+            known = classes[codes] == y
+        else:
+            codes, known = None, np.isin(y, classes)
+        return codes, ([] if known.all() else np.unique(y[~known]).tolist())
 
     def score(self, X, y) -> float:
         """Accuracy (classifiers) or R^2 averaged over outputs (regressors)."""

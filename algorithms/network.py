@@ -366,7 +366,7 @@ class DenseNetwork:
         """The full-batch epoch of a linear MSE model from the data's second
         moments (``GramPlan``): the same step as the plain pass, in O(d^2)."""
         theta, grad = self.theta, self.grad
-        sse = plan.squared_errors(self.blocks[0], self.grad_blocks[0])  # fills dL/d[W; b^T]
+        loss, score = plan.loss_and_score(self.blocks[0], self.grad_blocks[0])  # fills dL/d[W; b^T]
         penalty = 0.0
         if l2:
             np.multiply(theta, self._l2_mask(l2), out=self._l2_tmp)
@@ -377,13 +377,12 @@ class DenseNetwork:
         optimizer.step(theta, grad, learning_rate)
         if l1:
             self.prox_l1(learning_rate * l1)
-        loss, score = plan.metrics(sse)
         return loss + penalty, score
 
     def evaluate(self, plan: "EvaluationPlan | GramPlan", l2: float, l1: float = 0.0) -> tuple[float, float]:
         """``(loss incl. L2 and L1 terms, score)`` of the current parameters on ``plan``."""
         if type(plan) is GramPlan:
-            loss, score = plan.metrics(plan.squared_errors(self.blocks[0]))
+            loss, score = plan.loss_and_score(self.blocks[0])
         else:
             plan.store = self._forward(self.buffers(plan.n, "eval"), plan.x)
             loss, score = plan.metrics()
@@ -534,6 +533,10 @@ class GramPlan:
         self._error = np.empty_like(self.optimum)  # e = W - W*
         self._g_error = np.empty_like(self.optimum)  # G e
         self._product = np.empty_like(self.optimum)  # e * G e
+        # one output: flat views and Python floats for loss_and_score's scalar path
+        self._single = None if n_out > 1 else (
+            self._error.reshape(-1), self._g_error.reshape(-1), float(self.optimal_sse[0]),
+            float(self.total_sum_squares[0]))
 
     def squared_errors(self, block: np.ndarray, grad_block: np.ndarray | None = None) -> np.ndarray:
         """``SSE_j`` (``(k,)``) of the block ``[W; b^T]``; writes
@@ -541,14 +544,26 @@ class GramPlan:
         error, g_error = self._error, self._g_error
         np.subtract(block, self.optimum, out=error)
         np.dot(self.gram, error, out=g_error)
+        if grad_block is not None:
+            np.multiply(g_error, self.scale, out=grad_block, casting="unsafe")
         np.multiply(error, g_error, out=self._product)
         sse = np.add.reduce(self._product, axis=0)  # e_j^T G e_j
         np.add(sse, self.optimal_sse, out=sse)
-        np.maximum(sse, 0.0, out=sse)  # e^T G e >= 0 up to rounding
+        return np.maximum(sse, 0.0, out=sse)  # e^T G e >= 0 up to rounding
+
+    def loss_and_score(self, block: np.ndarray, grad_block: np.ndarray | None = None) -> tuple[float, float]:
+        """``(mean squared error, mean R^2)`` of the block ``[W; b^T]``, and
+        its gradient into ``grad_block`` when given (``squared_errors``).
+        One output, the common case, in a handful of scalar operations: this
+        runs once per epoch and per validation, so call overhead is its cost."""
+        if self._single is None:
+            return _mse_metrics(self.squared_errors(block, grad_block), self.total_sum_squares, self.n)
+        error, g_error = self._error, self._g_error
+        np.subtract(block, self.optimum, out=error)
+        np.dot(self.gram, error, out=g_error)
         if grad_block is not None:
             np.multiply(g_error, self.scale, out=grad_block, casting="unsafe")
-        return sse
-
-    def metrics(self, sse: np.ndarray) -> tuple[float, float]:
-        """``(mean squared error, mean R^2)`` from ``squared_errors``."""
-        return _mse_metrics(sse, self.total_sum_squares, self.n)
+        error_flat, g_error_flat, optimal_sse, sst = self._single
+        sse = optimal_sse + max(float(np.dot(error_flat, g_error_flat)), 0.0)
+        r2 = 1.0 - sse / sst if sst > 0 else (1.0 if sse == 0 else 0.0)
+        return sse / self.n, r2

@@ -206,18 +206,22 @@ class Trainer:
         self._stale_epochs = 0
 
     # -- partial_fit's loop --------------------------------------------------------
+    def has_params_of(self, model) -> bool:
+        """Whether ``model`` is this Trainer's, with the very hyperparameter
+        values it was built with (compared by identity: no validation needed)."""
+        return (model is self.model and model.__dict__.get("_network") is self._network
+                and all(value is self._raw_params[name] for name, value in model.get_params().items()))
+
     def accepts_rows_like(self, X: np.ndarray, y: np.ndarray) -> bool:
         """Whether ``reload`` can take these (checked) rows: this Trainer is
-        still the model's, has no validation split, the hyperparameters are
-        those it was built with, and the row count and target shape match."""
-        model = self.model
+        still the model's, with the hyperparameters it was built with, no
+        validation split, and the same row count and target shape."""
         return (
-            model.__dict__.get("_network") is self._network
+            self.has_params_of(self.model)
             and self._val_plan is None
             and type(self._plan) is not GramPlan
             and len(X) == self.n_samples
             and y.shape[1:] == self._y_shape[1:]
-            and all(value is self._raw_params[name] for name, value in model.get_params().items())
         )
 
     def reload(self, X: np.ndarray, y: np.ndarray) -> None:

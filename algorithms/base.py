@@ -2,15 +2,20 @@
 
 - ``__init__`` stores hyperparameters under their own names, nothing else;
   ``get_params`` / ``set_params`` read and write them as declared in
-  ``PARAMS``. Learned state ends in ``_`` and exists only once the model is
-  initialised (by ``fit``, ``partial_fit`` or a ``Trainer``).
+  ``PARAMS``, unvalidated: ``fit`` (or a ``Trainer``) validates them.
+  Learned state ends in ``_`` (plus the private names in
+  ``_LEARNED_PRIVATE``) and exists only once the model is initialised (by
+  ``fit``, ``partial_fit`` or a ``Trainer``); ``fit`` forgets only that.
 - ``fit`` and ``partial_fit`` drive the one training loop, ``training.Trainer``.
-- Input checks: every bad input is a ``ValueError`` naming the argument and
-  the value; prediction before fitting is a ``NotFittedError``.
+- Input checks (``validation.py``): every bad input is a ``ValueError``
+  naming the argument and the value; prediction before fitting is a
+  ``NotFittedError``.
+- Pickling (and ``copy.deepcopy``) keeps hyperparameters, parameters and
+  the small learned state; buffers are rebuilt on loading.
 - Normalisation (``normalize=True``): inputs are standardised with the
   training rows' mean and standard deviation, ``x_s = (x - mean) / std``
   (and regression targets likewise), inside the model, so callers always pass
-  and receive raw units.
+  and receive raw units (any magnitude a float64 holds: ``column_statistics``).
 
 All three models are a ``network.DenseNetwork`` underneath: linear
 regression is one identity layer with MSE, logistic regression one sigmoid
@@ -21,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import DenseNetwork, EvaluationPlan, GramPlan, TrainingPlan
 from .losses import MeanSquaredError
+from .network import DenseNetwork, EvaluationPlan, GramPlan, TrainingPlan
 from .optimizers import make_optimizer
 from .params import MAX_PARAMETERS, Param, count_parameters, validate_params
 from .validation import (

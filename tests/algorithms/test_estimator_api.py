@@ -2,8 +2,6 @@
 fit forgets, which methods exist, feature names from DataFrames,
 partial_fit's classes, and the pure-NumPy guarantee."""
 
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -160,20 +158,7 @@ def test_partial_fit_classes_errors():
         NeuralNetwork().partial_fit(X_MOONS, Y_MOONS, classes=[1])
 
 
-# -- algorithms needs NumPy only ------------------------------------------------------------
-def test_training_and_predicting_import_no_scikit_learn():
-    code = (
-        "import sys, numpy as np\n"
-        "from algorithms import LinearRegression, NeuralNetwork\n"
-        "X = np.random.default_rng(0).normal(size=(40, 2))\n"
-        "NeuralNetwork(max_epochs=2).fit(X, X[:, 0] > 0).predict_proba(X)\n"
-        "LinearRegression(max_epochs=2).fit(X, X[:, 0]).partial_fit(X, X[:, 0]).predict(X)\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sklearn', 'scipy', 'pandas'}))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-
-
+# -- scikit-learn's exception classes, when it is loaded ------------------------------------
 def test_errors_are_scikit_learns_when_it_is_loaded_and_ours_always():
     sklearn_exceptions = pytest.importorskip("sklearn.exceptions")
     with pytest.raises(algorithms.NotFittedError) as caught:

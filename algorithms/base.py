@@ -220,6 +220,10 @@ class BaseModel:
             if y.ndim == 2 and y.shape[1] == 1:
                 y = column_vector_to_labels(y)
             return X, self._check_labels(y, min_classes)
+        return X, self._check_values(y)
+
+    def _check_values(self, y: np.ndarray) -> np.ndarray:
+        """Regression targets (already ``check_y``'d) as finite float64 ``(n,)`` / ``(n, k)``."""
         if y.dtype.kind not in "biuf":
             try:
                 y = y.astype(np.float64)
@@ -232,7 +236,7 @@ class BaseModel:
         y = y.astype(np.float64, copy=False)
         if not np.isfinite(y).all():
             raise ValueError(f"y contains NaN or infinity ({first_bad(y)}); remove those samples")
-        return X, y
+        return y
 
     def _check_labels(self, y: np.ndarray, min_classes: int) -> np.ndarray:
         if y.ndim != 1:
@@ -658,9 +662,15 @@ class BaseModel:
                 unknown = self._unknown_labels(y)
                 if unknown:
                     reason = f"y has labels {unknown} not among the model's classes_ {self.classes_.tolist()}"
+        elif "n_outputs_" not in self.__dict__:
+            reason = "the model was initialised for classification"
         else:
-            _, y = self._check_data(X, y, min_classes=1)  # regression targets: numbers, finite, 1-D or 2-D
-            reason = self._incompatibility(X, y, classes)
+            y = self._check_values(y)
+            if classes is not None:
+                self._check_classes(classes, y)  # raises: classes is for classification
+            n_outputs = 1 if y.ndim == 1 else y.shape[1]
+            if n_outputs != self.n_outputs_:
+                reason = f"y has {n_outputs} outputs but the model was initialised with {self.n_outputs_}"
         if reason is not None:
             raise ValueError(f"partial_fit cannot continue: {reason}; call fit(X, y) to start afresh")
         return X, y

@@ -51,7 +51,7 @@ class EpochRecord:
     """What one epoch did."""
 
     epoch: int  # epochs completed so far (1 after the first)
-    loss: float  # training loss of this epoch (mean over its samples, incl. the L2 term)
+    loss: float  # training loss of this epoch (mean over its samples, incl. the L2 and L1 terms)
     val_loss: float | None  # None when there is no validation split
     score: float  # accuracy (classification) or R^2 (regression) on the training data
     val_score: float | None  # same on the validation rows; None without a split

@@ -154,6 +154,12 @@ def test_partial_fit_classes_errors():
         LogisticRegression().partial_fit(X_MOONS, Y_MOONS, classes=[0, 1, 2])
     with pytest.raises(ValueError, match="classes=.* is for classification"):
         LinearRegression().partial_fit(X_MOONS, Y_MOONS.astype(float), classes=[0, 1])
+    fitted = LinearRegression().partial_fit(X_MOONS, Y_MOONS.astype(float))
+    with pytest.raises(ValueError, match="classes=.* is for classification"):
+        fitted.partial_fit(X_MOONS, Y_MOONS.astype(float), classes=[0, 1])
+    with pytest.raises(ValueError, match="partial_fit cannot continue: y has 2 outputs but the model was initialised "
+                                         "with 1"):
+        fitted.partial_fit(X_MOONS, X_MOONS)
     with pytest.raises(ValueError, match="only one class"):
         NeuralNetwork().partial_fit(X_MOONS, Y_MOONS, classes=[1])
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.panels.messages import show_error
 from gui.gif.encoder import (
     MAX_FPS,
     MIN_FPS,
@@ -226,7 +227,5 @@ class ExportGifDialog(QDialog):
     def _show_error(self, message: str) -> None:
         if self.error_box is not None:
             self.error_box.close()
-        self.error_box = QMessageBox(
-            QMessageBox.Icon.Critical, "Export GIF", message, QMessageBox.StandardButton.Ok, self
-        )
-        self.error_box.open()  # non-blocking: the dialog and its frames stay
+        # plain text, non-blocking: the dialog and its frames stay
+        self.error_box = show_error(self, "Export GIF", message, icon=QMessageBox.Icon.Critical)

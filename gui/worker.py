@@ -566,7 +566,8 @@ class TrainingWorker(QObject):
             return
         try:
             state.model = _fresh_model(state.model)
-            state.trainer = Trainer(state.model, self._inputs(state.X), state.y)
+            state.trainer = Trainer(state.model, self._inputs(state.X), state.y,
+                                    validation_fraction=state.model.validation_fraction)
             state.epoch_limit = int(state.model.max_epochs)
             self._plan_auto_rate()
         except Exception as exc:  # bad data or parameters: say so, keep running

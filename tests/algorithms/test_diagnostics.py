@@ -96,7 +96,8 @@ def test_since_ignores_the_jump_of_freshly_drawn_points():
 def test_learning_rate_10_with_relu_on_the_spiral_is_caught_early_and_never_nan(dtype):
     spiral = datasets.make("spiral", random_state=0)  # the app's default data
     model = NeuralNetwork(activation="relu", learning_rate=10.0, optimizer="sgd", random_state=0)
-    trainer = Trainer(model, spiral.X.astype(dtype), spiral.y)
+    # the window's validation split (fit alone would train on every row)
+    trainer = Trainer(model, spiral.X.astype(dtype), spiral.y, validation_fraction=model.validation_fraction)
     first_fired = None
     while not trainer.done:
         trainer.step()
@@ -129,7 +130,7 @@ def test_learning_rate_10_with_adam_fires_at_once_and_says_so_after_the_loss_fel
     # (0.733 -> 7e3 in one epoch), kills most ReLU units, then falls back.
     spiral = datasets.make("spiral", random_state=0)
     model = NeuralNetwork(activation="relu", learning_rate=10.0, random_state=0)
-    trainer = Trainer(model, spiral.X, spiral.y)
+    trainer = Trainer(model, spiral.X, spiral.y, validation_fraction=model.validation_fraction)  # as the window
     fired = []
     while not trainer.done:
         trainer.step()
@@ -151,7 +152,9 @@ def test_without_l2_the_loss_hides_the_blow_up_and_the_weights_show_it():
     # bias and falls back to ~1, while the weights behind the units are huge.
     spiral = datasets.make("spiral", random_state=0)
     model = NeuralNetwork(activation="relu", learning_rate=10.0, optimizer="sgd", l2=0.0, random_state=0)
-    model.fit(spiral.X, spiral.y)
+    trainer = Trainer(model, spiral.X, spiral.y, validation_fraction=model.validation_fraction)  # as the window
+    while not trainer.done:
+        trainer.step()
     loss = np.array(model.history_["loss"])
     assert loss.max() > 1e5 and loss[-1] < 2.0
     findings = check_model(model, spiral.X)
@@ -448,7 +451,7 @@ def test_no_finding_at_any_epoch_of_the_default_runs(argv, dtype):
     dataset, model, transform = build_run(parser.parse_args(argv))
     assert transform is None
     X = dataset.X.astype(dtype)
-    trainer = Trainer(model, X, dataset.y)
+    trainer = Trainer(model, X, dataset.y, validation_fraction=model.validation_fraction)  # as the window
     while not trainer.done:
         trainer.step()
         assert check_history(model.history_, learning_rate=model.learning_rate) == [], trainer.epoch

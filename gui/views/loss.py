@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 import pyqtgraph as pg
@@ -262,7 +263,13 @@ class LossCurve(QtWidgets.QGraphicsPathItem):
         self.setPen(pen)
         self.opts = {"pen": pen, "antialias": False, "autoDownsample": True,
                      "downsampleMethod": "peak", "clipToView": True}
-        self._on_log_mode = on_log_mode  # called when the plot switches log mode
+        # Called when the plot switches log mode. Held weakly: a bound method
+        # of the loss view would make a reference cycle (view -> curve ->
+        # method -> view), and when Python's cyclic collector broke it, the
+        # view could be destroyed from inside this item's destructor, its
+        # scene then clearing items half-way through their own destruction
+        # (a segfault in QGraphicsScene::clear(), seen on Python 3.13).
+        self._on_log_mode = None if on_log_mode is None else weakref.WeakMethod(on_log_mode)
         self.log_y = False
         self._x: np.ndarray | None = None
         self._y: np.ndarray | None = None
@@ -306,8 +313,9 @@ class LossCurve(QtWidgets.QGraphicsPathItem):
         y_mode = bool(y_mode)
         if y_mode != self.log_y:
             self.log_y = y_mode
-            if self._on_log_mode is not None:
-                self._on_log_mode()
+            callback = None if self._on_log_mode is None else self._on_log_mode()
+            if callback is not None:
+                callback()
 
     def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802 - pyqtgraph hook
         rect = self._data_rect

@@ -58,6 +58,10 @@ MAX_FPS = 50.0  # a 20 ms delay; browsers slow anything shorter down to 100 ms
 MAX_HOLD_SECONDS = 60.0
 MIN_WIDTH = 32
 MAX_WIDTH = 4096
+#: the most frames a recording (the window's Record) or a GIF made by
+#: ``main.py gif`` holds: ~15-20 MB of compressed frames at 480 px high,
+#: 10-20 s of GIF. Longer runs are thinned (every other frame dropped).
+MAX_FRAMES = 300
 
 QUANTIZERS = ("shared-octree", "shared-mediancut", "octree", "mediancut")
 """``shared-*``: one palette for all frames (the default is ``shared-octree``);

@@ -76,6 +76,8 @@ def check_gif_arguments(args: argparse.Namespace) -> str | None:
     if not (0 <= args.hold <= MAX_HOLD_SECONDS) or math.isnan(args.hold):
         return f"--hold must be between 0 and {MAX_HOLD_SECONDS:g} seconds, got {args.hold:g}"
     output = Path(args.output).expanduser()
+    if output.suffix.lower() != ".gif" and not output.is_dir():
+        return f"--output {args.output}: the file name must end in .gif (this command writes a GIF)"
     if output.is_dir():
         return f"--output {args.output} is a folder; give a file name such as {output / 'training.gif'}"
     if output.exists() and not output.is_file():

@@ -99,6 +99,11 @@ def test_cli_every_k_epochs_play_once_and_csv(tmp_path):
         (["--dataset", "nope"], "--dataset"),
         (["--model", "linear"], "--model"),
         (["--output", "/no/such/folder/x.gif"], "--output"),
+        (["--output", "out.png"], ".gif"),
+        (["--output", "out"], ".gif"),
+        (["--target", "label"], "--csv"),
+        (["--seed", "3000000000"], "--seed"),
+        (["--epochs", "-1"], "--epochs"),
         (["--csv", "/no/such/file.csv"], "file.csv"),
     ],
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import re
+import signal
 import sys
 
 #: symbol names of OpenBLAS's thread setter: plain builds, NumPy's wheels
@@ -43,7 +44,15 @@ def limit_blas_threads(n_threads: int = 1) -> bool:
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the window on the dataset and model ``args`` ask for; return the
-    exit code (2 with a one-line reason when the options are invalid)."""
+    exit code (2 with a one-line reason when the options are invalid; 130
+    after Ctrl+C and 143 after SIGTERM, which close the window cleanly)."""
+    try:
+        return _run_app(args)
+    except KeyboardInterrupt:  # Ctrl+C before the window's handler is in place
+        return 128 + signal.SIGINT
+
+
+def _run_app(args: argparse.Namespace) -> int:
     from gui.options import build_run
 
     try:
@@ -54,21 +63,29 @@ def run_app(args: argparse.Namespace) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from gui.interrupt import CloseOnSignal
     from gui.main_window import MainWindow
 
     limit_blas_threads(1)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ML from scratch")
     app.setStyle("Fusion")
-    window = MainWindow(dataset, model, transform)
-    # Draw mode and GIF recording plug into the window's public hooks.
-    from gui.draw import install_draw_mode
-    from gui.gif.recorder import install_recorder
-
-    window.draw_mode = install_draw_mode(window)
-    window.recorder = install_recorder(window)
-    window.show()
+    # From here Ctrl+C closes the window as its close button would, even
+    # while the window is still being built (acted on once the loop runs).
+    close_on_signal = CloseOnSignal()
+    window = None
     try:
-        return app.exec()
+        window = MainWindow(dataset, model, transform)
+        # Draw mode and GIF recording plug into the window's public hooks.
+        from gui.draw import install_draw_mode
+        from gui.gif.recorder import install_recorder
+
+        window.draw_mode = install_draw_mode(window)
+        window.recorder = install_recorder(window)
+        window.show()
+        code = app.exec()
+        return close_on_signal.exit_code or code
     finally:
-        window.shutdown()
+        if window is not None:
+            window.shutdown()
+        close_on_signal.restore()

@@ -540,7 +540,7 @@ class TrainingWorker(QObject):
             return
         try:
             self._model = _fresh_model(self._model)
-            self._trainer = Trainer(self._model, self._inputs(self._X), self._y)
+            self._trainer = Trainer(self._model, self._inputs(self._X), self._y, keep_history=False)  # bounded memory
         except Exception as exc:  # bad data or parameters: say so, keep running
             self._trainer = None
             self._running = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import os
 import re
 import signal
 import sys
@@ -42,6 +43,18 @@ def limit_blas_threads(n_threads: int = 1) -> bool:
     return False
 
 
+def missing_display(environ=os.environ, platform: str = sys.platform) -> str | None:
+    """Why the window cannot open here, or None: on Linux, Qt needs an X11
+    or Wayland display (or a platform chosen with QT_QPA_PLATFORM), and
+    without one it aborts the process with a page of plugin messages."""
+    if not platform.startswith("linux"):
+        return None
+    if any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return None
+    return ("no display to open the window on (DISPLAY is not set): run it on a virtual screen with "
+            "'xvfb-run python main.py', or render the run to a GIF with 'python main.py gif' (no display needed)")
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the window on the dataset and model ``args`` ask for; return the
     exit code (2 with a one-line reason when the options are invalid; 130
@@ -59,6 +72,11 @@ def _run_app(args: argparse.Namespace) -> int:
         dataset, model, transform = build_run(args)
     except (ValueError, OSError) as exc:
         print(f"main.py: error: {exc}", file=sys.stderr)
+        return 2
+
+    problem = missing_display()
+    if problem:
+        print(f"main.py: error: {problem}", file=sys.stderr)
         return 2
 
     from PySide6.QtWidgets import QApplication

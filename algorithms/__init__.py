@@ -17,6 +17,17 @@ from .training import EpochRecord, Trainer
 
 MODELS = {"linear": LinearRegression, "logistic": LogisticRegression, "nn": NeuralNetwork}
 
+
+def is_classifier(model) -> bool:
+    """Whether ``model`` answers with class probabilities (``predict_proba``).
+
+    LogisticRegression always does; NeuralNetwork only with
+    ``task="classification"``; LinearRegression never.
+    """
+    if not hasattr(model, "predict_proba"):
+        return False
+    return getattr(model, "task", "classification") == "classification"
+
 __all__ = [
     "LinearRegression",
     "LogisticRegression",
@@ -25,6 +36,7 @@ __all__ = [
     "EpochRecord",
     "Param",
     "MODELS",
+    "is_classifier",
     "NotFittedError",
     "DivergedError",
 ]

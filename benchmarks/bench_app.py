@@ -173,7 +173,7 @@ class WindowRun:
                 "worst_gap_ms": probe.worst_gap * 1000 if self.timer.interval() > 0 else math.nan,
                 "gui_ms_per_frame": worker.gui_cost * 1000,
                 "output_ms_per_frame": worker.output_cost * 1000,
-                "output_wall_ms_per_frame": worker._renderer.wall * 1000,
+                "output_wall_ms_per_frame": worker.pacing.render_wall * 1000,
             }
         finally:
             self.timer.stop()
@@ -196,8 +196,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from gui import worker as worker_module
-    from gui.app import limit_blas_threads
+    from gui import pacing
+    from gui.blas import limit_blas_threads
 
     limit_blas_threads(1)  # as the app does (headless and window alike)
     app = QApplication.instance() or QApplication([])
@@ -220,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cost of a frame: GUI thread {windowed['gui_ms_per_frame']:.1f} ms CPU, "
           f"render process {windowed['output_ms_per_frame']:.1f} ms CPU "
           f"({windowed['output_wall_ms_per_frame']:.1f} ms wall)\n"
-          f"pacing: GUI {worker_module.GUI_BUDGET:.0%} of a core (up to {worker_module.GUI_MAX_BUDGET:.0%} "
-          f"to keep {worker_module.MIN_FRAME_RATE:g} frames/s), render {worker_module.OUTPUT_BUDGET:.0%}")
+          f"pacing: GUI {pacing.GUI_BUDGET:.0%} of a core (up to {pacing.GUI_MAX_BUDGET:.0%} "
+          f"to keep {pacing.MIN_FRAME_RATE:g} frames/s), render {pacing.OUTPUT_BUDGET:.0%}")
 
     big = w2_dataset(100_000)
     big_w2 = WindowRun(app, big, w2_model(), args.probe_ms).run(args.seconds)

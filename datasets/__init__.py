@@ -9,18 +9,21 @@ Pure NumPy and the standard library (no Qt), usable from a script::
     iris = datasets.load_builtin("iris")
 
 Modules: ``dataset`` (the value), ``generators`` (``GENERATORS``, ``make``),
-``csv_io`` (``load_csv``, ``save_csv``), ``builtin`` (``BUILTINS``,
+``csv_io`` (``load_csv``, ``save_csv``, ``scan_csv``), ``builtin`` (``BUILTINS``,
 ``load_builtin``), ``editing`` (the undoable ``Editor`` for drawn data).
 """
 
 from datasets.builtin import BUILTINS, load_builtin
-from datasets.csv_io import CSVFormatError, load_csv, read_csv_columns, save_csv
-from datasets.dataset import Dataset, default_class_names
+from datasets.csv_io import CSVFormatError, CSVTable, LoadPlan, load_csv, read_csv_columns, save_csv, scan_csv
+from datasets.dataset import MAX_CLASSES, Dataset, default_class_names
 from datasets.generators import GENERATORS, MAX_N_SAMPLES, GeneratorSpec, Option, make
 
 __all__ = [
+    "MAX_CLASSES",
     "BUILTINS",
     "CSVFormatError",
+    "CSVTable",
+    "LoadPlan",
     "Dataset",
     "GENERATORS",
     "GeneratorSpec",
@@ -30,6 +33,7 @@ __all__ = [
     "load_builtin",
     "load_csv",
     "read_csv_columns",
+    "scan_csv",
     "make",
     "save_csv",
 ]

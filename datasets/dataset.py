@@ -16,6 +16,11 @@ import numpy as np
 TASKS = ("classification", "regression")
 
 
+#: Most classes a dataset of the app may have: the views have eight class
+#: colours. The generators, the drawing editor and the views all use this.
+MAX_CLASSES = 8
+
+
 def default_class_names(n_classes: int) -> tuple[str, ...]:
     """Names ``("class 0", "class 1", ...)`` for ``n_classes`` classes.
 
@@ -99,10 +104,16 @@ class Dataset:
     time : ndarray of shape (n,), float64, read-only, or None
         Time-series data only: the time index of each target ``y[i]``, for the
         time-series view. ``None`` otherwise.
+    notes : tuple of str
+        What a person should know about how the data was made, one sentence
+        each: rows a CSV reader dropped, columns it left out or turned into
+        indicator features. ``()`` for most datasets.
 
     A ``Dataset`` is immutable: arrays are read-only copies owned by the value,
     and edits build a new value (``dataclasses.replace(ds, ...)`` re-validates).
-    Two datasets compare equal when every field holds the same values.
+    Two datasets compare equal when every field but ``notes`` holds the same
+    values: the notes tell where the data came from, not what it is (a file
+    saved from a dataset loads back equal, though the new file needed no notes).
     """
 
     X: np.ndarray
@@ -112,6 +123,7 @@ class Dataset:
     class_names: tuple[str, ...] = ()
     name: str = ""
     time: np.ndarray | None = None
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Frozen: the validated, normalised values go in through object.__setattr__.
@@ -120,6 +132,15 @@ class Dataset:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
         if not isinstance(self.name, str):
             raise ValueError(f"name must be a string, got {_describe(self.name)}")
+        if isinstance(self.notes, str):
+            raise ValueError(f"notes must be a sequence of strings, not the single string {self.notes!r}")
+        try:
+            notes = tuple(self.notes)
+        except TypeError:
+            raise ValueError(f"notes must be a sequence of strings, got {_describe(self.notes)}") from None
+        if not all(isinstance(note, str) for note in notes):
+            raise ValueError(f"notes must hold strings, got {notes!r}")
+        set_field(self, "notes", notes)
 
         X = _frozen_array(self.X, np.float64, "X")
         if X.ndim != 2:
@@ -301,4 +322,6 @@ class Dataset:
             parts.append(f"n_targets={self.n_targets}")
         if self.time is not None:
             parts.append("time=...")
+        if self.notes:
+            parts.append(f"notes={len(self.notes)}")
         return f"Dataset({', '.join(parts)})"

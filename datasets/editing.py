@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from datasets.dataset import Dataset
+from datasets.dataset import MAX_CLASSES, Dataset
 
 
 class Editor:
@@ -40,7 +40,7 @@ class Editor:
     """
 
     #: Most classes ``add_class`` creates (the views have eight class colours).
-    MAX_CLASSES = 8
+    MAX_CLASSES = MAX_CLASSES
 
     def __init__(self, dataset: Dataset | None = None, *, history_bytes: int = 256 * 2**20):
         if dataset is None:

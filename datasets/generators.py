@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from datasets.dataset import Dataset, default_class_names
+from datasets.dataset import MAX_CLASSES, Dataset, default_class_names
 
 #: Largest ``n_samples`` a generator accepts (2 features x 10 million rows = 160 MB).
 MAX_N_SAMPLES = 10_000_000
@@ -264,7 +264,7 @@ def xor(n_samples, noise, rng):
     300,
     0.25,
     1.0,
-    options=(Option("n_classes", int, 3, "Classes", "Number of blobs, one class each.", 2, 8),),
+    options=(Option("n_classes", int, 3, "Classes", "Number of blobs, one class each.", 2, MAX_CLASSES),),
 )
 def blobs(n_samples, noise, rng, n_classes):
     """``k`` Gaussian blobs, one per class, centred evenly on the unit circle.
@@ -290,7 +290,7 @@ def blobs(n_samples, noise, rng, n_classes):
     0.05,
     0.3,
     options=(
-        Option("n_classes", int, 2, "Arms", "Number of spiral arms, one class each.", 2, 8),
+        Option("n_classes", int, 2, "Arms", "Number of spiral arms, one class each.", 2, MAX_CLASSES),
         Option("turns", float, 1.0, "Turns", "How many times each arm winds around the centre.", 0.25, 3.0),
     ),
 )

@@ -1,6 +1,8 @@
 """The main window: panels on the left, the data view in the centre, the
-loss curves (and, for many features, a confusion matrix or predicted-vs-actual
-plot) on the right, the training toolbar on top.
+loss curves and, under them, the side views that apply (as tabs: e.g. a
+confusion matrix or predicted-vs-actual plot for data with many features) on
+the right, the training toolbar on top. Which views show is decided by the
+presenter from the view registry (``gui.views.registry``).
 
 The window wires the parts together and is the only place that talks to the
 training controller. Panels announce changes with signals and never reach
@@ -13,6 +15,7 @@ import argparse
 import math
 import time
 
+import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,9 +23,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,18 +34,15 @@ from PySide6.QtWidgets import (
 import datasets
 from gui import views
 from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
+from gui.panels.messages import plain_label, show_error
 from gui.presenter import DataPresenter
 from gui.worker import CANNOT_TRAIN, Report, TrainingController
 
-VIEW_TITLES = {
-    "classification": "Decision surface",
-    "curve": "Fitted curve",
-    "heatmap": "Prediction surface",
-    "surface3d": "Prediction surface (3D)",
-    "time_series": "One-step-ahead prediction",
-}
 PANEL_WIDTH = 360
 STATUS_TIMEOUT_MS = 8000
+#: largest magnitude of a feature or target value the window takes: beyond
+#: it the views' ranges and the models' squared statistics overflow
+MAX_MAGNITUDE = 1e150
 #: the loss view is redrawn at most this often while training runs (it still
 #: receives every epoch). It is about 40% of the GUI thread's work per frame,
 #: and every millisecond of it is one the training thread waits for the
@@ -68,7 +68,7 @@ class Banner(QFrame):
         self.setObjectName("banner")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
-        self.label = QLabel()
+        self.label = plain_label(QLabel())
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton()
@@ -118,6 +118,14 @@ class MainWindow(QMainWindow):
         self._last_loss = math.nan
         self._closed = False
         self._view_seq = 0  # the last command that changed what the views need
+        # What the worker's model knows, to keep it through Draw-mode edits
+        # that leave it valid (a rename, an empty class): the class codes it
+        # was initialised with, as sent with it and then as reported by it.
+        self._model_labels: frozenset | None = None
+        self._model_seq = 0  # the command that sent the current model
+        self._model_trains = False  # the last report had a trainer (the data can be trained)
+        self._n_validation = 0  # validation rows of the worker's split (from its val_mask)
+        self.error_box = None  # the last error box shown (data the window could not take)
         self._loss_drawn_at = -math.inf  # time.monotonic() of the last loss-view redraw
         self._loss_timer = QTimer(self)  # draws epochs left waiting by the rate limit
         self._loss_timer.setSingleShot(True)
@@ -189,13 +197,13 @@ class MainWindow(QMainWindow):
         centre = QVBoxLayout(self.data_view_container)
         centre.setContentsMargins(4, 8, 4, 4)
         centre.setSpacing(6)
-        self.view_title = QLabel()
+        self.view_title = plain_label(QLabel())
         font = self.view_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.view_title.setFont(font)
         self.banner = Banner()
-        self.view_note = QLabel()
+        self.view_note = plain_label(QLabel())
         self.view_note.setWordWrap(True)
         self.view_note.setStyleSheet("color: #8a5a00;")
         self.view_note.hide()
@@ -214,14 +222,13 @@ class MainWindow(QMainWindow):
         loss_layout.addWidget(loss_title)
         loss_layout.addWidget(self.loss_view, 1)
         right.addWidget(loss_box)
+        # the side views (registry slot "side"), one tab each
         self.secondary_box = QWidget()
         secondary_layout = QVBoxLayout(self.secondary_box)
         secondary_layout.setContentsMargins(4, 4, 8, 4)
-        self.secondary_title = QLabel()
-        self.secondary_title.setFont(font)
-        secondary_layout.addWidget(self.secondary_title)
-        self._secondary_layout = secondary_layout
-        self._secondary_widget = None
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        secondary_layout.addWidget(self.side_tabs)
         self.secondary_box.hide()
         right.addWidget(self.secondary_box)
         right.setMinimumWidth(340)
@@ -240,7 +247,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.samples_label = QLabel()
-        self.samples_label.setToolTip("Rows the model trains on (training + validation).")
+        self.samples_label.setToolTip("Rows the model sees: those it trains on and those held out to validate it.")
         self.statusBar().addPermanentWidget(self.samples_label)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -256,7 +263,8 @@ class MainWindow(QMainWindow):
         self.dataset_panel.features_chosen.connect(self._on_features_chosen)
         self.model_panel.model_changed.connect(self._on_model_changed)
         self.model_panel.live_params_changed.connect(self._on_live_params_changed)
-        self.presenter.grid_changed.connect(self._on_grid_changed)
+        self.presenter.specs_changed.connect(self._on_specs_changed)
+        self.presenter.side_views_changed.connect(self._on_side_views_changed)
 
     def sizeHint(self) -> QSize:
         return QSize(1440, 880)
@@ -283,22 +291,34 @@ class MainWindow(QMainWindow):
         rows in at its next epoch without resetting; it falls back to a reset,
         and says so, when the model cannot take them (new features or classes).
         """
-        reason = self._unshowable(dataset)
+        reason = self.unshowable_reason(dataset)
         if reason is not None:
             raise ValueError(reason)
         self._show_source(dataset)
-        self._apply_dataset(dataset, keep_model=keep_model)
+        reset = self._apply_dataset(dataset, keep_model=keep_model)
         if not keep_model:
             self._status("New data: the model starts again from epoch 0.")
+        elif reset is not None and self._model_trains:  # nothing to say when nothing was training
+            self._status(f"Model reset: {reset}, so the model starts again from epoch 0{self._learns(dataset)}.")
 
     @staticmethod
-    def _unshowable(dataset) -> str | None:
-        """Why the views cannot draw ``dataset``, or None."""
-        if dataset.task == "classification" and dataset.n_classes > len(views.PALETTE):
+    def unshowable_reason(dataset) -> str | None:
+        """Why the window cannot show and train on ``dataset``, or None."""
+        if dataset.task == "classification" and dataset.n_classes > datasets.MAX_CLASSES:
             return (
                 f"{dataset.name or 'this dataset'} has {dataset.n_classes} classes; "
-                f"the app shows at most {len(views.PALETTE)}"
+                f"the app shows at most {datasets.MAX_CLASSES}"
             )
+        columns = [(dataset.X, dataset.feature_names)]
+        if dataset.task == "regression":
+            columns.append((dataset.y.reshape(dataset.n_samples, -1), ("the target",) * dataset.n_targets))
+        for values, names in columns:
+            if values.size and np.abs(values).max() > MAX_MAGNITUDE:
+                j = int(np.argmax(np.abs(values).max(axis=0)))
+                largest = float(np.abs(values[:, j]).max())
+                name = names[j] if names[j] == "the target" else f"column {names[j]!r}"
+                return (f"{name} holds values as large as {largest:.3g}; the app draws and trains on values "
+                        f"up to {MAX_MAGNITUDE:.0e} in size: rescale it")
         return None
 
     def _show_source(self, dataset) -> None:
@@ -340,50 +360,95 @@ class MainWindow(QMainWindow):
         self._status("Model reset with new initial weights" + (f" (seed {seed})." if seed is not None else "."))
 
     def _send_model(self) -> None:
-        self.controller.configure(model=self.model_panel.build_model(), transform=self.model_panel.build_transform())
+        """A new model (and input transform) for the worker, with the specs of
+        the views that apply to it: they travel in one command, so no frame
+        is ever computed by a view made for another model."""
+        model = self.model_panel.build_model()
+        self.presenter.set_model(model, notify=False)
+        self._update_view_chrome()
+        self._view_seq = self.controller.configure(model=model, transform=self.model_panel.build_transform(),
+                                                   specs=self.presenter.specs())
 
-    def _apply_dataset(self, dataset, *, keep_model: bool) -> None:
+    def _apply_dataset(self, dataset, *, keep_model: bool) -> str | None:
+        """Show ``dataset`` and hand it to the worker. With ``keep_model``
+        (Draw-mode edits) the model goes on training unless the data no
+        longer fit it; returns why it was reset then (None: kept)."""
         previous = self._dataset
         self._dataset = dataset
-        self.dataset_panel.set_current(dataset)
+        self.dataset_panel.set_current(dataset, edited=keep_model)
         n_classes = dataset.n_classes if dataset.task == "classification" else None
+        model_before = self.model_panel.model_class
         model_changed = self.model_panel.set_task(dataset.task, n_classes, dataset.n_features)
-        same_shape = (
-            previous is not None
-            and previous.task == dataset.task
-            and previous.n_features == dataset.n_features
-            and previous.class_names == dataset.class_names
-        )
-        transform = self.model_panel.build_transform()
-        self.presenter.set_dataset(dataset, transform, self.dataset_panel.shown_features())
-        self._update_view_chrome()
-        fields = {
-            "X": dataset.X,
-            "y": dataset.y,
-            "keep_model": keep_model,
-            **self._grid_fields(),
-            "need_grid": True,
-            "need_samples": self.presenter.needs_sample_output(),
-        }
-        if not keep_model or model_changed or not same_shape:
+        reset = None
+        if keep_model:
+            reset = self._why_reset(previous, dataset)
+            if model_changed:
+                what = f"{n_classes} classes" if n_classes else dataset.task
+                reset = (f"the model changed to {self.model_panel.model_class.LABEL.lower()} "
+                         f"({model_before.LABEL.lower()} cannot learn {what})")
+        fields = {"X": dataset.X, "y": dataset.y, "keep_model": keep_model}
+        new_model = not keep_model or reset is not None
+        if new_model:
             fields["model"] = self.model_panel.build_model()
-            fields["transform"] = transform
+            fields["transform"] = self.model_panel.build_transform()
             fields["keep_model"] = False
+            self.presenter.set_model(fields["model"], notify=False)
+        self.presenter.set_dataset(dataset, self.dataset_panel.shown_features())
+        self._update_view_chrome()
+        fields["specs"] = self.presenter.specs()
         self._view_seq = self.controller.configure(**fields)
+        if new_model:
+            self._model_seq = self._view_seq
+            self._model_labels = _labels(dataset)
         self.samples_label.setText(f"{dataset.n_samples:,} rows")
         self.dataset_changed.emit(dataset)
+        return reset
+
+    def _why_reset(self, previous, dataset) -> str | None:
+        """Why the model training on ``previous`` cannot go on with the edited
+        ``dataset`` (in words, for the status line), or None when it can:
+        renaming a class or adding an empty one leaves it valid."""
+        if previous is None or self._model_labels is None:
+            return "new data"
+        if previous.task != dataset.task:
+            return f"the data changed from {previous.task} to {dataset.task}"
+        if previous.n_features != dataset.n_features:
+            return f"the data now have {dataset.n_features} features"
+        if dataset.task == "regression":
+            if previous.n_targets != dataset.n_targets:
+                return f"the data now have {dataset.n_targets} targets"
+            return None
+        # Class codes keep their meaning when classes are renamed (same
+        # count) or added or removed at the end; removing one in the middle
+        # renumbers those after it.
+        old, new = previous.class_names, dataset.class_names
+        shared = min(len(old), len(new))
+        if len(old) != len(new) and old[:shared] != new[:shared]:
+            return "the classes were renumbered"
+        unknown = sorted(_labels(dataset) - self._model_labels)
+        if len(unknown) > 1:
+            return " and ".join(f"“{new[code]}”" for code in unknown) + " have their first points"
+        if unknown:
+            some = "points" if np.count_nonzero(dataset.y == unknown[0]) > 1 else "point"
+            return f"“{new[unknown[0]]}” has its first {some}"
+        return None
+
+    @staticmethod
+    def _learns(dataset) -> str:
+        """" to learn 3 classes": what the new model learns, for the status line."""
+        n_classes = len(_labels(dataset))
+        return f" to learn {n_classes} classes" if n_classes >= 2 else ""
 
     def _update_view_chrome(self) -> None:
-        """Titles, notes, toggles and the secondary view for what is shown."""
-        kind = self.presenter.kind
+        """Titles, notes and toggles for what is shown."""
         dataset = self._dataset
-        title = VIEW_TITLES.get(kind, "")
+        title = self.presenter.title()
         if dataset.name:
             title += f" — {dataset.name}"
         self.view_title.setText(title)
         regression_2d = dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
         self.toolbar.surface3d_action.setVisible(regression_2d)
-        self.toolbar.misclassified_action.setVisible(kind == "classification")
+        self.toolbar.misclassified_action.setVisible(dataset.task == "classification" and dataset.time is None)
         if regression_2d and self.toolbar.surface3d_action.isChecked() and not self.presenter.uses_3d:
             self.view_note.setText(
                 "The 3D view needs OpenGL, which is not available here: showing the heatmap instead."
@@ -392,25 +457,19 @@ class MainWindow(QMainWindow):
         else:
             self.view_note.hide()
 
-        secondary = self.presenter.secondary_view()
-        if secondary is not self._secondary_widget:
-            if self._secondary_widget is not None:
-                self._secondary_layout.removeWidget(self._secondary_widget)
-                self._secondary_widget.hide()
-            if secondary is not None:
-                self._secondary_layout.addWidget(secondary, 1)
-                secondary.show()
-            self._secondary_widget = secondary
-        if secondary is not None:
-            self.secondary_title.setText(
-                "Confusion matrix (rows: true class)"
-                if dataset.task == "classification"
-                else "Predicted vs actual"
-            )
-        if secondary is not None and not self.secondary_box.isVisibleTo(self):
+    @Slot(object)
+    def _on_side_views_changed(self, side_views: list) -> None:
+        """Show the side views that now apply, one tab each."""
+        was_visible = self.secondary_box.isVisibleTo(self)
+        tabs = self.side_tabs
+        while tabs.count():
+            tabs.removeTab(0)  # the widgets stay owned by their views
+        for view in side_views:
+            tabs.addTab(view.widget, view.title)
+        if side_views and not was_visible:
             total = max(self.right_splitter.height(), 600)
             self.right_splitter.setSizes([total * 11 // 20, total * 9 // 20])
-        self.secondary_box.setVisible(secondary is not None)
+        self.secondary_box.setVisible(bool(side_views))
 
     # --- slots: toolbar --------------------------------------------------------------
     @Slot()
@@ -423,43 +482,44 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_misclassified_toggled(self, on: bool) -> None:
-        self.presenter.set_highlight_misclassified(on)
-        self._view_seq = self.controller.configure(need_samples=self.presenter.needs_sample_output())
+        self.presenter.set_highlight_misclassified(on)  # the views' specs change: specs_changed
 
     @Slot(bool)
     def _on_surface3d_toggled(self, on: bool) -> None:
-        self.presenter.set_3d(on)
+        self.presenter.set_3d(on)  # another data view: specs_changed
         self._update_view_chrome()
-        self._view_seq = self.controller.configure(**self._grid_fields())
-
-    def _grid_fields(self) -> dict:
-        """The grid the current view wants outputs on and its picture maker
-        (for ``controller.configure``): they always travel together."""
-        return {"grid": self.presenter.grid_points(), "painter": self.presenter.painter()}
 
     # --- slots: panels -------------------------------------------------------------------
     @Slot(object)
     def _on_dataset_chosen(self, dataset) -> None:
-        reason = self._unshowable(dataset)
+        previous = self._dataset
+        reason = self.unshowable_reason(dataset)
+        if reason is None:
+            try:
+                self._apply_dataset(dataset, keep_model=False)
+            except (ValueError, ArithmeticError) as error:  # a view or the model could not take it
+                reason = str(error)
+                self._apply_dataset(previous, keep_model=False)
         if reason is not None:
-            self._show_source(self._dataset)  # the current data stays
-            self.dataset_panel.set_current(self._dataset)
-            QMessageBox.warning(self, "Cannot show this dataset", reason)
+            self._show_source(previous)  # the current data stays
+            self.dataset_panel.set_current(previous)
+            self.error_box = show_error(self, "Cannot show this dataset", reason)
             return
-        self._apply_dataset(dataset, keep_model=False)
-        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0.")
+        notes = " ".join(f"{note[:1].upper()}{note[1:]}." for note in dataset.notes)
+        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0. {notes}".strip())
 
     @Slot(int, int)
     def _on_features_chosen(self, first: int, second: int) -> None:
-        self.presenter.set_dataset(self._dataset, self.model_panel.build_transform(), (first, second))
+        self.presenter.set_dataset(self._dataset, (first, second))
         self._update_view_chrome()
-        self._view_seq = self.controller.configure(
-            **self._grid_fields(), need_samples=self.presenter.needs_sample_output()
-        )
+        self._on_specs_changed()
 
     @Slot()
-    def _on_grid_changed(self) -> None:
-        self._view_seq = self.controller.configure(**self._grid_fields())
+    def _on_specs_changed(self) -> None:
+        """The views want other frames (a pan or zoom of a locked frame,
+        other shown features, a display option): frames made for the old
+        specs are skipped from now on."""
+        self._view_seq = self.controller.configure(specs=self.presenter.specs())
 
     @Slot(str)
     def _on_model_changed(self, reason: str) -> None:
@@ -486,8 +546,15 @@ class MainWindow(QMainWindow):
         # Outputs made before the views' last change belong to the old grid
         # or data: skip them (the next report brings matching ones).
         current = report.command_seq >= self._view_seq
-        if current and report.val_mask is not None:
-            self.presenter.set_val_mask(report.val_mask)
+        if report.classes is not None and report.command_seq >= self._model_seq:
+            self._model_labels = frozenset(np.asarray(report.classes).tolist())
+        self._model_trains = report.n_samples > 0
+        if report.val_mask is not None:
+            self._n_validation = int(np.count_nonzero(report.val_mask))
+            if current:
+                self.presenter.set_val_mask(report.val_mask)
+        if current and not report.n_samples:
+            self.presenter.clear_frames()  # no model trains on these data: the last one's picture must go
         if report.epochs.size:
             # While Play runs, redraw the loss view at most every
             # LOSS_REDRAW_INTERVAL; a step, a pause or a stop shows at once.
@@ -501,18 +568,32 @@ class MainWindow(QMainWindow):
                 self._loss_timer.start(max(1, int(wait * 1000)))
             self._last_loss = float(report.loss[-1])
         if current:
-            self.presenter.apply(report.grid_output, report.sample_output, report.classes, report.picture)
+            self.presenter.show_frames(report.frames)
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)
-        if report.n_samples:
-            self._set_label(self.samples_label, f"{self._dataset.n_samples:,} rows · training on {report.n_samples:,}")
+        self._set_label(self.samples_label, self._rows_text(report))
         if report.stopped is not None:
             self._on_training_stopped(report)
         elif report.message:
             self._status(report.message)
+        elif report.n_samples and self.banner.text().startswith(CANNOT_TRAIN):
+            # The data became trainable (e.g. a second class drawn): the
+            # notice that they were not is stale now.
+            self.banner.hide()
+        if report.n_samples and self.statusBar().currentMessage().startswith(CANNOT_TRAIN):
+            self._status("Ready to train: press Play." if not report.running else "")
         self.toolbar.set_running(self.controller.is_running)
         self.frame_drawn.emit(report.epoch, self._last_loss)
+
+    def _rows_text(self, report: Report) -> str:
+        """"300 rows: training 240, validation 60" (the worker's split), or
+        "... rows: not training" when the data cannot be trained."""
+        if not report.n_samples:
+            return f"{self._dataset.n_samples:,} rows: not training"
+        n_validation = self._n_validation if self._n_validation < report.n_samples else 0
+        split = f"validation {n_validation:,}" if n_validation else "no validation"
+        return f"{report.n_samples:,} rows: training {report.n_samples - n_validation:,}, {split}"
 
     def _redraw_loss(self) -> None:
         if self.loss_view.stale:
@@ -548,11 +629,20 @@ class MainWindow(QMainWindow):
         """Stop the training thread and wait for it (idempotent)."""
         self._closed = True
         self._loss_timer.stop()
+        self.dataset_panel.shutdown()
         self.controller.stop()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.shutdown()
         super().closeEvent(event)
+
+
+def _labels(dataset) -> frozenset:
+    """The class codes that have samples (empty for regression). A count
+    per code, not a sort: this runs on every announced stroke of a drawing."""
+    if dataset.task != "classification":
+        return frozenset()
+    return frozenset(np.flatnonzero(np.bincount(dataset.y, minlength=dataset.n_classes)).tolist())
 
 
 __all__ = ["MainWindow", "default_run"]

@@ -144,7 +144,10 @@ def load_dataset(args: argparse.Namespace):
     if len(sources) > 1:
         raise ValueError("give only one of --dataset, --csv and --builtin, got " + ", ".join("--" + s for s in sources))
     if args.csv:
-        return datasets.load_csv(args.csv, target=args.target)
+        try:
+            return datasets.load_csv(args.csv, target=args.target)
+        except datasets.CSVFormatError as error:
+            raise ValueError(error.one_line()) from None  # a command line says why on one line
     if args.builtin:
         if args.builtin not in datasets.BUILTINS:
             raise ValueError(f"--builtin must be one of {', '.join(datasets.BUILTINS)}, got {args.builtin!r}")

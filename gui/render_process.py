@@ -1,4 +1,4 @@
-"""The views' model outputs and pictures, made in a separate process.
+"""The views' frames, computed in a separate process.
 
 Why a process. Python threads share one interpreter lock. The training
 thread needs it for nearly all of its time (a mini-batch epoch is thousands
@@ -12,11 +12,18 @@ costs about 1% (the second core does it).
 
 So :class:`RenderProcess` keeps one child process per training worker. The
 worker's render thread (``gui.worker.Renderer``) sends it the model's
-snapshot for each frame (tens of kB, pickled) and waits for the outputs
-without holding the lock; the grid and the dataset rows go over only when
-they change. :func:`render_outputs` is the computation itself, run in the
-child, or in the render thread where no child can be used (the process did
-not start or died, or a job cannot be pickled).
+snapshot for each frame (tens of kB, pickled) and waits for the frames
+without holding the lock; the dataset rows and the views' frame specs go
+over only when they change. The child runs a
+:class:`~gui.views.frame.FrameComputer`: every active view's
+``spec.compute(snapshot, inputs)``, the same code the render thread runs
+where no child can be used (the process did not start or died, or a job
+cannot be pickled) and the headless GIF command runs in its own thread.
+
+The child imports no Qt and no pyqtgraph (the view files import their Qt
+classes inside their methods; a test checks it), and closing it takes well
+under a second whatever it is doing: it is killed if it does not leave at
+once.
 
 Children are forked from multiprocessing's fork server (started once per app,
 with this module and the views preloaded), so a new child costs tens of
@@ -38,58 +45,20 @@ import time
 
 import numpy as np
 
-from gui.presenter import is_classifier
+from gui.views.frame import FrameComputer
 
 #: how much lower than the app the child's scheduling priority is (Unix nice)
 RENDER_NICENESS = 10
-#: seconds ``close`` waits for the child to leave before terminating it
-CLOSE_TIMEOUT = 2.0
+#: seconds ``close`` waits for the child to leave before killing it
+CLOSE_TIMEOUT = 0.25
 
 _context = None
 
 
-def render_outputs(model, grid_inputs, row_inputs, painter):
-    """The outputs one report of the views needs.
-
-    Parameters
-    ----------
-    model : a fitted model (a snapshot)
-    grid_inputs : (m, d') model inputs on the view's grid (transformed), or None
-    row_inputs : (n, d') model inputs of the dataset rows, or None
-    painter : callable ``painter(proba, classes)`` making the view's picture
-        from a classifier's grid outputs, or None
-
-    Returns
-    -------
-    (grid_output, sample_output, picture): ``predict_proba`` for classifiers
-    ((m, c) and (n, c)), ``predict`` for regressors; None for what was not
-    asked; ``picture`` is the painter's result, or None.
-    """
-    classifier = is_classifier(model)
-    predict = model.predict_proba if classifier else model.predict
-    grid_output = sample_output = picture = None
-    # A model on the edge of blowing up may overflow in float32 where the
-    # model itself did not: its picture shows it (white, NaN); no warnings.
-    with np.errstate(all="ignore"):
-        if grid_inputs is not None and len(grid_inputs):
-            grid_output = np.asarray(predict(grid_inputs))
-            classes = getattr(model, "classes_", None)
-            if painter is not None and classifier and classes is not None:
-                picture = painter(grid_output, classes)
-        if row_inputs is not None and len(row_inputs):
-            sample_output = np.asarray(predict(row_inputs))
-    return grid_output, sample_output, picture
-
-
-def model_inputs(points, transform):
-    """What the model takes for raw ``points``: ``transform.transform(points)``,
-    or the points themselves without a transform."""
-    return transform.transform(points) if transform is not None else points
-
-
 class RenderError(Exception):
-    """The child could not render a job: the model or the painter raised.
-    ``args[0]`` is that exception (or its text, when it could not be pickled)."""
+    """The child could not render a job: a spec's compute (or the model)
+    raised. ``args[0]`` is that exception (or its text, when it could not be
+    pickled)."""
 
 
 def _start_context():
@@ -99,17 +68,17 @@ def _start_context():
         if "forkserver" in multiprocessing.get_all_start_methods():
             _context = multiprocessing.get_context("forkserver")
             # The fork server imports these once; each child forked from it
-            # has them already (numpy, the models, the painters' classes).
-            _context.set_forkserver_preload([__name__, "gui.views.surface", "algorithms"])
+            # has them already (numpy, the models, the views' specs).
+            _context.set_forkserver_preload([__name__, "gui.views.registry", "algorithms"])
         else:
             _context = multiprocessing.get_context("spawn")
     return _context
 
 
 def _child_main(conn) -> None:
-    """The child's loop: keep the latest points per key, answer render jobs,
+    """The child's loop: keep the latest data and specs, answer render jobs,
     leave on None or when the parent's end of the pipe closes."""
-    from gui.app import limit_blas_threads
+    from gui.blas import limit_blas_threads
 
     limit_blas_threads(1)  # one core: the other is training's
     try:
@@ -118,7 +87,7 @@ def _child_main(conn) -> None:
         os.nice(RENDER_NICENESS)
     except (AttributeError, OSError):  # no nice() (Windows) or not allowed
         pass
-    points: dict[str, tuple] = {}  # key -> (raw points, transform, model inputs or None)
+    computer = FrameComputer()
     while True:
         try:
             message = conn.recv()
@@ -126,23 +95,16 @@ def _child_main(conn) -> None:
             return
         if message is None:
             return
-        if message[0] == "points":
-            _, key, raw, transform = message
-            points[key] = (raw, transform, None)
+        kind = message[0]
+        if kind == "data":
+            computer.set_data(*message[1:])
             continue
-        _, model, painter, want_grid, want_rows = message
+        if kind == "specs":
+            computer.set_specs(message[1])
+            continue
         started = time.process_time()
         try:
-            inputs = {}
-            for key, wanted in (("grid", want_grid), ("rows", want_rows)):
-                if wanted and key in points:
-                    raw, transform, cached = points[key]
-                    if cached is None:
-                        cached = model_inputs(raw, transform)
-                        points[key] = (raw, transform, cached)
-                    inputs[key] = cached
-            outputs = render_outputs(model, inputs.get("grid"), inputs.get("rows"), painter)
-            reply = ("done", outputs, time.process_time() - started)
+            reply = ("done", computer.compute(message[1]), time.process_time() - started)
         except Exception as exc:  # noqa: BLE001 - sent back, shown to the person
             reply = ("error", exc, time.process_time() - started)
         try:
@@ -219,7 +181,8 @@ class RenderProcess:
         # the connection's socket, for the replies' arrays (kept open: one
         # dup per process, not per reply)
         self._sock = socket.socket(fileno=os.dup(self._conn.fileno())) if _RAW_SOCKETS else None
-        self._sent: dict[str, tuple] = {}  # key -> (points, transform) the child holds
+        self._sent_data: tuple | None = None  # (X, y, transform) the child holds
+        self._sent_specs: dict | None = None  # the specs the child holds
         #: CPU seconds the child spent on the last job
         self.last_cost = 0.0
 
@@ -230,15 +193,18 @@ class RenderProcess:
     def is_alive(self) -> bool:
         return self._process.is_alive()
 
-    def render(self, model, transform, grid, rows, painter):
-        """``render_outputs`` of ``model`` on ``grid`` and ``rows`` (raw
-        points, through ``transform``), in the child."""
-        for key, raw in (("grid", grid), ("rows", rows)):
-            sent = self._sent.get(key)
-            if raw is not None and (sent is None or sent[0] is not raw or sent[1] is not transform):
-                self._send(("points", key, raw, transform))
-                self._sent[key] = (raw, transform)
-        self._send(("render", model, painter, grid is not None, rows is not None))
+    def render(self, model, data: tuple, specs: dict):
+        """Every spec's frame of ``model``, computed in the child: ``{view
+        id: result}``. ``data`` is ``(X, y, transform)``: the dataset rows,
+        targets and input transform; it and ``specs`` are sent only when
+        they are other objects than last time."""
+        if self._sent_data is None or any(a is not b for a, b in zip(data, self._sent_data)):
+            self._send(("data", *data))
+            self._sent_data = tuple(data)
+        if specs is not self._sent_specs:
+            self._send(("specs", specs))
+            self._sent_specs = specs
+        self._send(("render", model))
         kind, result, self.last_cost = _receive_reply(self._conn, self._sock)
         if kind == "error":
             raise RenderError(result)
@@ -248,12 +214,23 @@ class RenderProcess:
         try:
             payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            if message[0] == "data":
+                self._sent_data = None
+            elif message[0] == "specs":
+                self._sent_specs = None
             raise ValueError(f"this job cannot be sent to the render process: {exc}") from exc
         self._conn.send_bytes(payload)
 
+    def kill(self) -> None:
+        """End the child at once (SIGKILL: it works on a stopped or busy
+        child too). A ``render`` waiting for it then raises ``EOFError``.
+        Safe from another thread than the one rendering."""
+        if self._process.is_alive():
+            self._process.kill()
+
     def close(self) -> None:
-        """Ask the child to leave and wait for it (terminate it after
-        CLOSE_TIMEOUT). Idempotent."""
+        """Ask the child to leave and wait for it; kill it if it has not left
+        after CLOSE_TIMEOUT (busy with a long job, or stopped). Idempotent."""
         if self._conn.closed:
             return
         try:
@@ -265,5 +242,5 @@ class RenderProcess:
             self._sock.close()
         self._process.join(CLOSE_TIMEOUT)
         if self._process.is_alive():
-            self._process.terminate()
+            self._process.kill()
             self._process.join()

@@ -6,8 +6,9 @@ Design
 ``TrainingController`` (GUI thread) owns a ``QThread`` and a ``TrainingWorker``
 moved to it. The controller never calls the worker: it puts commands on a
 thread-safe queue, and the worker's loop takes them between epochs, so every
-command (play, pause, step, reset, live parameters, speed, new data) takes
-effect at the next epoch boundary, and the GUI thread never waits.
+command (play, pause, step, reset, live parameters, speed, new data, new
+views) takes effect at the next epoch boundary, and the GUI thread never
+waits.
 
 The worker loop::
 
@@ -21,92 +22,55 @@ The worker loop::
 A report is emitted only when the GUI has acknowledged the previous one (the
 controller queues an "ack" once the window has drawn it: its slots have
 returned and the repaints they caused are done), so queued signals never
-pile up however fast training runs. Everything emitted
-is a fresh array the worker never touches again (a ``Signal(object)`` hands
-the receiver the very object emitted).
+pile up however fast training runs. Everything emitted is a fresh array the
+worker never touches again (a ``Signal(object)`` hands the receiver the very
+object emitted).
 
-The render thread and process. A report's pictures are made neither in the
-training thread nor in the GUI thread: when a report is due, the worker cuts
-the pending metrics, takes a snapshot of the model (``model.snapshot()``: the
-parameter vector copied, microseconds) and hands both to ``Renderer``, a
-second thread, and trains on. The renderer has the snapshot evaluated on the
-view's grid (and the dataset rows when a view draws them) and the grid
-outputs turned into the view's finished picture by the painter the view
-supplied (for the decision surface: a ready 8-bit image and the 0.5
-boundary), then emits the report. The work itself runs in a child process
-(``gui.render_process``): in this interpreter its few dozen large NumPy
-calls per frame would each take the interpreter lock back from the training
-thread. So each frame shows its own epoch's model (what a GIF of the run
+Frames. A report's pictures are made neither in the training thread nor in
+the GUI thread. The window sends the worker the frame specs of its active
+views (``configure(specs=...)``, see :mod:`gui.views.frame`); when a report
+is due, the worker cuts the pending metrics, takes a snapshot of the model
+(``model.snapshot()``: the parameter vector copied, microseconds) and hands
+both to ``Renderer``, a second thread, and trains on. The renderer has every
+spec's frame computed from the snapshot in a child process
+(``gui.render_process``: in this interpreter its few dozen large NumPy calls
+per frame would each take the interpreter lock back from the training
+thread), puts them in ``report.frames`` (view id -> result) and emits the
+report. So each frame shows its own epoch's model (what a GIF of the run
 records), the loss curve still gets every epoch, there is still at most one
 report in flight (from the snapshot until the GUI's ack), and the GUI thread
 only hands finished arrays to its items.
 
-Pacing. Python threads share one interpreter lock, so the GUI thread's time
-in Qt and pyqtgraph comes out of training time. Three knobs keep that in
-check:
-
-- reports at most every REPORT_INTERVAL (screen rate);
-- the ack carries the GUI thread's CPU time per frame; reports are spaced so
-  that drawing takes at most GUI_BUDGET of a core, except that the frame
-  rate stays at MIN_FRAME_RATE while that takes at most GUI_MAX_BUDGET
-  (measured on 2 cores, W2: ~31 frames/s, training in the window at 80-88%
-  of its speed without the window);
-- the render CPU time per report is measured; reports are spaced so that it
-  takes at most OUTPUT_BUDGET of a core (the second one, shared with the
-  GUI thread). Every report of a changed model carries fresh outputs: each
-  frame shows the picture of its epoch.
+Pacing: :mod:`gui.pacing` (how often reports go, when slow-motion epochs are
+due), fed with the GUI's and the render process's measured costs.
 
 Commands are numbered; a report carries the number of the last command
-applied (``command_seq``), so the window can tell outputs made for an old grid
+applied (``command_seq``), so the window can tell frames made for old specs
 or old data (skipped) from current ones, and a stop decided before the latest
 Play from one that ends it.
 """
 
 from __future__ import annotations
 
-import collections
 import copy
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 
 from algorithms import Trainer
-from gui.render_process import RenderError, RenderProcess, model_inputs, render_outputs
+from gui import pacing
+from gui.render_process import RenderError, RenderProcess
+from gui.views.frame import FrameComputer
 
-#: shortest time between two reports: screen rate
-REPORT_INTERVAL = 1.0 / 60.0
-#: share of a core the render process may spend on reports' outputs and
-#: pictures (beside training, on the core the GUI thread also uses). When
-#: making them is slower than this allows at screen rate, reports are spaced out.
-OUTPUT_BUDGET = 0.4
-#: share of one core the GUI thread may spend drawing reports. Python threads
-#: share one interpreter lock: every millisecond the GUI spends in pyqtgraph's
-#: Python code is a millisecond the worker cannot train, and each time it
-#: takes the lock back costs training more (a hand-over between cores). The
-#: plots paint with the lock released, so the GUI's CPU time now overstates
-#: its share of the lock, but a frame still costs training ~0.3% of its
-#: speed per frame per second (measured, W2 on 2 cores: 93% at 10 frames/s,
-#: ~86% at 30, ~80% at 60); hence a budget below the CPU time a frame takes
-#: on such a machine at 40 frames/s. When drawing a frame costs more than
-#: this allows at screen rate, reports are spaced out.
-GUI_BUDGET = 0.08
-#: frames per second the GUI budget may not push the frame rate below (30,
-#: what a person sees as smooth motion, aimed a little higher because reports
-#: leave at epoch boundaries, a little after they are due) ...
-MIN_FRAME_RATE = 32.0
-#: ... as long as drawing them takes at most this share of a core
-GUI_MAX_BUDGET = 0.3
-#: a frame's GUI cost above this is idle time or a person's interaction, not drawing
-MAX_FRAME_COST = 0.1
 #: how a report's message starts when the data or settings cannot be trained
 #: at all (an empty canvas, one class): a notice, not a failure
 CANNOT_TRAIN = "Cannot train"
-#: window over which epochs per second are measured
-RATE_WINDOW = 0.5
+#: the configure() fields
+CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs"})
 
 
 @dataclass
@@ -123,8 +87,6 @@ class Report:
     score: np.ndarray  # (e,) accuracy or R² on the training rows
     val_score: np.ndarray  # (e,) float, NaN without validation rows
     epoch: int  # epochs completed
-    grid_output: np.ndarray | None  # model output on the view's grid points
-    sample_output: np.ndarray | None  # model output on the dataset rows
     epochs_per_second: float
     n_samples: int  # rows the trainer trains on (train + validation)
     stopped: str | None  # "max_epochs", "early_stopping", "diverged", "error" or None
@@ -134,7 +96,7 @@ class Report:
     val_mask: np.ndarray | None = None  # (n,) bool, set when the split changed
     running: bool = False  # whether Play is on in the worker (not paused, not stepping)
     command_seq: int = 0  # number of the last command applied before this report
-    picture: object | None = None  # the view's picture of grid_output (a painter's result), or None
+    frames: dict = field(default_factory=dict)  # view id -> that view's frame of this epoch's model
 
 
 def _empty_metrics() -> dict[str, list]:
@@ -160,48 +122,49 @@ def _snapshot(model, into=None):
 
 @dataclass
 class _RenderJob:
-    """A report waiting for its outputs: everything the render thread needs,
+    """A report waiting for its frames: everything the render thread needs,
     none of it touched by the training thread again."""
 
     report: Report
-    model: object | None  # a snapshot taken at the report's epoch; None: no outputs
-    transform: object | None
-    grid: np.ndarray | None  # raw-space grid points, or None
-    X: np.ndarray | None  # dataset rows to predict, or None
-    painter: object | None  # the view's picture maker for grid outputs, or None
+    model: object | None  # a snapshot taken at the report's epoch; None: no frames
+    data: tuple  # (X, y, transform): the rows the specs with ``rows`` read
+    specs: dict  # view id -> FrameSpec
 
 
 class Renderer:
-    """The render thread: turns a report's model snapshot into outputs on the
-    grid (and rows) and the view's picture, then sends the report.
+    """The render thread: turns a report's model snapshot into the frames of
+    the active views, then sends the report.
 
     The training thread hands over a job and goes straight back to training.
     The work itself is done by a :class:`~gui.render_process.RenderProcess`
     (started with the first job), so it takes neither the training thread's
     interpreter lock nor its core; this thread only pickles the snapshot and
     waits for the answer. Where no render process can be used (it could not
-    start or died, or a job cannot be pickled, e.g. a painter defined in a
-    function), the job is rendered here instead, which is correct but costs
-    training more. One job at a time (the worker keeps at most one report in
-    flight), in order. ``stop`` ends the thread and the process and waits
-    for both.
+    start or died, or a job cannot be pickled, e.g. a spec defined in a
+    function), the job is computed here instead, by the same
+    ``FrameComputer``, which is correct but costs training more. One job at
+    a time (the worker keeps at most one report in flight), in order.
+    ``stop`` ends the thread and the process, killing a busy process.
 
-    ``cost`` is the CPU time per job (smoothed; the process's when it did
-    the job), for pacing, ``wall`` its wall-clock time; ``error`` an
-    exception a job raised (the worker takes it and stops training).
+    ``pacing`` receives each job's CPU time (the process's when it did the
+    job) and wall-clock time; ``error`` holds an exception a job raised (the
+    worker takes it and stops training).
     """
 
-    def __init__(self, send, use_process: bool = True) -> None:
+    #: seconds ``stop`` waits for the job at hand before killing the process
+    STOP_GRACE = 0.2
+
+    def __init__(self, send, pacing_: pacing.Pacing, use_process: bool = True) -> None:
         self._send = send  # called with the finished report, in the render thread
+        self._pacing = pacing_
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._use_process = use_process
         self.process: RenderProcess | None = None
-        self.cost = 0.0
-        self.wall = 0.0  # wall-clock seconds per job (smoothed): waits for the lock included
         self.error: BaseException | None = None
-        # raw points -> model inputs, kept while the points and transform stay
-        self._inputs: dict[str, tuple] = {}
+        self._computer = FrameComputer()  # the fallback, in this thread
+        self._computer_inputs: tuple = (None, None)  # (data, specs) it was given
+        self._stopping = False
 
     def start(self) -> None:
         if self._thread is None:
@@ -212,11 +175,18 @@ class Renderer:
         self._jobs.put(job)
 
     def stop(self) -> None:
-        """Finish the job at hand, end the thread and the render process and
-        wait for them (idempotent)."""
+        """End the thread and the render process and wait for them
+        (idempotent). A job still running after STOP_GRACE (a large network
+        on a big grid, or a stopped child) is cut short by killing the child."""
         if self._thread is not None:
             self._jobs.put(None)
-            self._thread.join()
+            self._thread.join(self.STOP_GRACE)
+            if self._thread.is_alive():
+                self._stopping = True  # the job at hand ends without frames
+                process = self.process
+                if process is not None:
+                    process.kill()  # its reply never comes: the wait ends with EOFError
+                self._thread.join()
             self._thread = None
 
     def _run(self) -> None:
@@ -229,10 +199,8 @@ class Renderer:
                 try:
                     if job.model is not None:
                         remote_cost = self._render(job)
-                        cost = time.thread_time() - started + remote_cost
-                        wall = time.perf_counter() - started_wall
-                        self.cost = cost if self.cost == 0 else 0.7 * self.cost + 0.3 * cost
-                        self.wall = wall if self.wall == 0 else 0.7 * self.wall + 0.3 * wall
+                        self._pacing.frame_rendered(time.thread_time() - started + remote_cost,
+                                                    time.perf_counter() - started_wall)
                 except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
                     self.error = exc.args[0] if isinstance(exc, RenderError) and isinstance(
                         exc.args[0], BaseException) else exc
@@ -246,26 +214,31 @@ class Renderer:
                 self.process.close()
 
     def _render(self, job: _RenderJob) -> float:
-        """Fill in the job's report; returns the render process's CPU seconds
-        (0 when rendered here)."""
-        report = job.report
+        """Fill in the job's frames; returns the render process's CPU seconds
+        (0 when computed here)."""
         process = self._ensure_process()
         if process is not None:
             try:
-                outputs = process.render(job.model, job.transform, job.grid, job.X, job.painter)
+                job.report.frames = process.render(job.model, job.data, job.specs)
             except ValueError:
-                pass  # not picklable: render this one here
+                pass  # not picklable: compute this one here
             except (OSError, EOFError):
-                # The child is gone: say nothing, render here from now on.
+                # The child is gone: say nothing, compute here from now on
+                # (unless it was killed to stop: then nothing more is wanted).
                 process.close()
                 self.process, self._use_process = None, False
+                if self._stopping:
+                    return 0.0
             else:
-                report.grid_output, report.sample_output, report.picture = outputs
                 return process.last_cost
-        grid_inputs = self._model_inputs("grid", job.grid, job.transform)
-        row_inputs = self._model_inputs("rows", job.X, job.transform)
-        report.grid_output, report.sample_output, report.picture = render_outputs(
-            job.model, grid_inputs, row_inputs, job.painter)
+        computer = self._computer
+        data, specs = self._computer_inputs
+        if data is None or any(a is not b for a, b in zip(job.data, data)):
+            computer.set_data(*job.data)
+        if specs is not job.specs:
+            computer.set_specs(job.specs)
+        self._computer_inputs = (job.data, job.specs)
+        job.report.frames = computer.compute(job.model)
         return 0.0
 
     def _ensure_process(self) -> RenderProcess | None:
@@ -273,27 +246,48 @@ class Renderer:
             try:
                 self.process = RenderProcess()
             except (OSError, RuntimeError, ValueError):
-                self._use_process = False  # e.g. no processes allowed here: render in this thread
+                self._use_process = False  # e.g. no processes allowed here: compute in this thread
         return self.process
 
-    def _model_inputs(self, key: str, points, transform):
-        """``transform.transform(points)``, cached: the grid changes only when
-        the view does, the rows only with new data."""
-        if points is None:
-            return None
-        cached = self._inputs.get(key)
-        if cached is not None and cached[0] is points and cached[1] is transform:
-            return cached[2]
-        inputs = model_inputs(points, transform)
-        self._inputs[key] = (points, transform, inputs)
-        return inputs
+
+@dataclass
+class WorkerState:
+    """Everything the training worker knows, in one place (training thread only)."""
+
+    # -- what to train ---------------------------------------------------------
+    model: object = None  # the estimator the worker owns (None until configured)
+    transform: object = None  # FeatureTransform its inputs go through, or None
+    X: np.ndarray | None = None  # raw training rows, (n, d)
+    y: np.ndarray | None = None  # their targets
+    specs: dict = field(default_factory=dict)  # view id -> FrameSpec of the active views
+    trainer: Trainer | None = None  # the loop over the current model and data
+    generation: int = 0  # bumped on every new trainer (reset): epochs restart at 0
+    broken: bool = False  # the last trainer raised or diverged: Play starts afresh
+    # -- what one batch of commands decided ---------------------------------------
+    rebuild: str | None = None  # a reason to make a new trainer
+    swap_data: bool = False  # Trainer.set_data with the new rows
+    # -- how to train ----------------------------------------------------------------
+    running: bool = False  # Play is on
+    steps: int = 0  # epochs still to run for Step
+    epochs_per_second: float | None = None  # slow motion; None: as fast as possible
+    next_epoch_at: float = 0.0  # perf_counter() time the next slow-motion epoch is due
+    # -- reporting -----------------------------------------------------------------
+    in_flight: bool = False  # a report is out, not yet acknowledged
+    force_report: bool = False  # report at once (a stop, a command), not at the next interval
+    last_report_at: float = 0.0  # perf_counter() time of the last report
+    pending: dict = field(default_factory=_empty_metrics)  # metrics of the epochs not yet reported
+    stopped: str | None = None  # why training stopped, for the next report
+    message: str | None = None  # its sentence, or a notice
+    val_mask_changed: bool = False  # the split changed: the next report carries it
+    frames_stale: bool = True  # the model or the specs changed since the last frames
+    command_seq: int = 0  # number of the last command applied
 
 
 class TrainingWorker(QObject):
     """Owns the model and its Trainer; lives in the training thread.
 
     Only ``run`` is called (by ``QThread.started``); everything else arrives
-    through the command queue.
+    through the command queue. Its state is one :class:`WorkerState`.
     """
 
     report_ready = Signal(object)  # Report
@@ -304,41 +298,12 @@ class TrainingWorker(QObject):
         super().__init__()
         self._commands = commands
         self._alive = True
-        # what to train
-        self._model = None
-        self._transform = None
-        self._X: np.ndarray | None = None
-        self._y: np.ndarray | None = None
-        self._grid: np.ndarray | None = None
-        self._painter = None  # makes the view's picture from grid outputs (render thread)
-        self._trainer: Trainer | None = None
-        self._generation = 0
-        self._broken = False  # the last trainer raised or diverged: Play starts afresh
-        # pending work decided by the commands of one batch
-        self._rebuild: str | None = None  # a reason: make a new trainer
-        self._swap_data = False  # Trainer.set_data with the new rows
-        # how to train
-        self._running = False
-        self._steps = 0
-        self._epochs_per_second: float | None = None  # None: as fast as possible
-        self._next_epoch_at = 0.0
-        # reporting
-        self._in_flight = False
-        self._force_report = False
-        self._last_report_at = 0.0
-        self._pending = _empty_metrics()
-        self._stopped: str | None = None
-        self._message: str | None = None
-        self._val_mask_changed = False
-        self._need_grid = True
-        self._need_samples = False
-        self._gui_cost = 0.0  # GUI-thread CPU seconds per frame, smoothed
-        self._grid_stale = True  # the model changed since the last grid output
-        self._rate_marks: collections.deque = collections.deque()
-        self._command_seq = 0
-        # Outputs and pictures are made by the renderer, from a snapshot
-        # of the model (reused: its prediction buffers stay allocated).
-        self._renderer = Renderer(self.report_ready.emit)
+        self.state = WorkerState()
+        self.pacing = pacing.Pacing()
+        self._rate = pacing.RateMeter()
+        # Frames are made by the renderer, from a snapshot of the model
+        # (reused: its prediction buffers stay allocated).
+        self._renderer = Renderer(self.report_ready.emit, self.pacing)
         self._snapshot = None
 
     # --- the loop ----------------------------------------------------------
@@ -366,29 +331,36 @@ class TrainingWorker(QObject):
 
     @property
     def output_cost(self) -> float:
-        """CPU seconds a report's outputs and picture cost (smoothed; the
-        render process's, where it made them)."""
-        return self._renderer.cost
+        """CPU seconds a report's frames cost (smoothed; the render
+        process's, where it made them)."""
+        return self.pacing.render_cost
 
     @property
     def gui_cost(self) -> float:
         """GUI-thread CPU seconds per frame (smoothed), as the acks said."""
-        return self._gui_cost
+        return self.pacing.gui_cost
+
+    @property
+    def _model(self):
+        """The model being trained (tests read it)."""
+        return self.state.model
 
     def _training(self) -> bool:
-        return self._trainer is not None and (self._running or self._steps > 0)
+        state = self.state
+        return state.trainer is not None and (state.running or state.steps > 0)
 
     def _wait_time(self) -> float | None:
         """How long the next command wait may block: None = until a command."""
+        state = self.state
         now = time.perf_counter()
         deadlines = []
         if self._training():
-            if self._steps > 0 or self._epochs_per_second is None:
+            if state.steps > 0 or state.epochs_per_second is None:
                 return 0.0
             if not self._waiting_for_frame():  # else the ack (a command) wakes us
-                deadlines.append(self._next_epoch_at)  # slow motion
-        if self._report_wanted() and not self._in_flight:
-            deadlines.append(self._last_report_at + self._report_interval())
+                deadlines.append(state.next_epoch_at)  # slow motion
+        if self._report_wanted() and not state.in_flight:
+            deadlines.append(state.last_report_at + self.pacing.report_interval())
         return max(0.0, min(deadlines) - now) if deadlines else None
 
     def _take_commands(self, timeout: float | None) -> None:
@@ -410,234 +382,212 @@ class TrainingWorker(QObject):
         self._apply_data_changes()
 
     def _epoch_due(self) -> bool:
+        state = self.state
         if not self._training():
             return False
-        if self._steps > 0 or self._epochs_per_second is None:
+        if state.steps > 0 or state.epochs_per_second is None:
             return True
-        return not self._waiting_for_frame() and time.perf_counter() >= self._next_epoch_at
+        return not self._waiting_for_frame() and time.perf_counter() >= state.next_epoch_at
 
     def _waiting_for_frame(self) -> bool:
         """Slow motion at up to screen rate shows every epoch in a frame of
         its own: the next epoch waits until the last one's report is drawn
         (it would otherwise join it when drawing is slow, e.g. while the
         render process starts)."""
-        return (self._epochs_per_second is not None and self._epochs_per_second * REPORT_INTERVAL <= 1.0
-                and (self._in_flight or bool(self._pending["epochs"])))
+        state = self.state
+        return pacing.frame_per_epoch(state.epochs_per_second) and (
+            state.in_flight or bool(state.pending["epochs"]))
 
     # --- commands ------------------------------------------------------------
     def _handle(self, command: tuple) -> None:
-        self._command_seq, name, *args = command
+        state = self.state
+        state.command_seq, name, *args = command
         if name == "ack":
-            self._in_flight = False
-            gui_seconds = args[0] if args else None
-            if gui_seconds is not None:
-                cost = min(float(gui_seconds), MAX_FRAME_COST)
-                self._gui_cost = cost if self._gui_cost == 0 else 0.8 * self._gui_cost + 0.2 * cost
+            state.in_flight = False
+            self.pacing.frame_drawn(args[0] if args else None)
         elif name == "play":
             self._prepare_to_train()
-            self._running = self._trainer is not None
-            self._next_epoch_at = time.perf_counter()
+            state.running = state.trainer is not None
+            state.next_epoch_at = time.perf_counter()
         elif name == "pause":
-            self._running = False
-            self._steps = 0
-            self._force_report = True
+            state.running = False
+            state.steps = 0
+            state.force_report = True
         elif name == "step":
-            self._running = False
+            state.running = False
             self._prepare_to_train()
-            if self._trainer is not None:
-                self._steps += 1
+            if state.trainer is not None:
+                state.steps += 1
         elif name == "speed":
             (eps,) = args
-            self._epochs_per_second = None if eps is None else float(eps)
-            self._next_epoch_at = time.perf_counter()
+            state.epochs_per_second = None if eps is None else float(eps)
+            state.next_epoch_at = time.perf_counter()
         elif name == "configure":
             self._configure(**args[0])
         elif name == "reset":
-            self._rebuild = "reset"
+            state.rebuild = "reset"
         elif name == "params":
             (params,) = args
-            if self._model is not None:
-                self._model.set_params(**params)
+            if state.model is not None:
+                state.model.set_params(**params)
         elif name == "query":
             self._answer_query()
         elif name == "stop":
             self._alive = False
 
     def _configure(self, **fields) -> None:
-        """Change what is trained, all at once (a model, its data and the grid
-        that go together never meet a half-updated worker)."""
+        """Change what is trained, all at once (a model, its data and the
+        views' specs that go together never meet a half-updated worker)."""
+        state = self.state
         if "model" in fields:
-            self._model, self._transform = fields["model"], fields.get("transform")
-            self._rebuild = "new model"
+            state.model, state.transform = fields["model"], fields.get("transform")
+            state.rebuild = "new model"
         if "X" in fields:
-            self._X, self._y = fields["X"], fields["y"]
+            state.X, state.y = fields["X"], fields["y"]
             keep = fields.get("keep_model", False)
-            if keep and self._trainer is not None and not self._broken and self._rebuild is None:
-                self._swap_data = True
+            if keep and state.trainer is not None and not state.broken and state.rebuild is None:
+                state.swap_data = True
             else:
-                self._rebuild = self._rebuild or "new data"
-        if "grid" in fields:
-            # a grid and the painter for it go together: a new grid without
-            # one sends outputs only (the view colours them itself)
-            self._grid = fields["grid"]
-            self._painter = fields.get("painter")
-        elif "painter" in fields:
-            self._painter = fields["painter"]
-        if "need_grid" in fields:
-            self._need_grid = bool(fields["need_grid"])
-        if "need_samples" in fields:
-            self._need_samples = bool(fields["need_samples"])
-        self._grid_stale = True
-        self._force_report = True
+                state.rebuild = state.rebuild or "new data"
+        if "specs" in fields:
+            state.specs = dict(fields["specs"] or {})
+        state.frames_stale = True
+        state.force_report = True
 
     def _prepare_to_train(self) -> None:
         """Before Play/Step: start afresh after an error or divergence (the
         parameters kept are finite but may sit on the edge of blowing up
         again); after max epochs or early stopping allow another
         ``max_epochs`` epochs from here."""
-        if self._trainer is None or self._broken:
-            self._rebuild = self._rebuild or "restart"
+        state = self.state
+        if state.trainer is None or state.broken:
+            state.rebuild = state.rebuild or "restart"
             self._apply_data_changes()
             return
-        if self._trainer.done:
+        if state.trainer.done:
             try:
-                self._trainer.extend(int(self._model.max_epochs))
+                state.trainer.extend(int(state.model.max_epochs))
             except (RuntimeError, ValueError) as exc:
                 self._fail(exc)
 
     def _apply_data_changes(self) -> None:
-        if self._rebuild is not None:
+        state = self.state
+        if state.rebuild is not None:
             self._new_trainer()
-        elif self._swap_data:
-            self._swap_data = False
+        elif state.swap_data:
+            state.swap_data = False
             try:
-                self._trainer.set_data(self._inputs(self._X), self._y)
+                state.trainer.set_data(self._inputs(state.X), state.y)
             except ValueError as exc:
                 self._new_trainer(notice=f"Model reset: the new data does not fit it ({exc}).")
             else:
-                self._val_mask_changed = True
-                self._grid_stale = True
-                self._force_report = True
+                state.val_mask_changed = True
+                state.frames_stale = True
+                state.force_report = True
 
     def _inputs(self, X: np.ndarray) -> np.ndarray:
-        return model_inputs(X, self._transform)
+        transform = self.state.transform
+        return transform.transform(X) if transform is not None else X
 
     def _new_trainer(self, notice: str | None = None) -> None:
         """A new Trainer: fresh initial weights, epoch 0, a new generation."""
-        self._rebuild = None
-        self._swap_data = False
-        self._generation += 1
-        self._pending = _empty_metrics()
-        self._rate_marks.clear()
-        self._trainer = None
-        self._broken = False
-        self._stopped = None
-        self._message = notice
-        self._val_mask_changed = True
-        self._grid_stale = True
-        self._force_report = True
-        if self._model is None or self._X is None:
+        state = self.state
+        state.rebuild = None
+        state.swap_data = False
+        state.generation += 1
+        state.pending = _empty_metrics()
+        self._rate.clear()
+        state.trainer = None
+        state.broken = False
+        state.stopped = None
+        state.message = notice
+        state.val_mask_changed = True
+        state.frames_stale = True
+        state.force_report = True
+        if state.model is None or state.X is None:
             return
         try:
-            self._model = _fresh_model(self._model)
-            self._trainer = Trainer(self._model, self._inputs(self._X), self._y, keep_history=False)  # bounded memory
+            state.model = _fresh_model(state.model)
+            state.trainer = Trainer(state.model, self._inputs(state.X), state.y, keep_history=False)  # bounded memory
         except Exception as exc:  # bad data or parameters: say so, keep running
-            self._trainer = None
-            self._running = False
-            self._steps = 0
-            self._stopped = "error"
-            self._message = f"{CANNOT_TRAIN}: {exc}"
+            state.trainer = None
+            state.running = False
+            state.steps = 0
+            state.stopped = "error"
+            state.message = f"{CANNOT_TRAIN}: {exc}"
 
     def _answer_query(self) -> None:
-        params = {} if self._model is None else dict(self._model.get_params())
-        params["epoch"] = 0 if self._trainer is None else int(self._trainer.epoch)
-        params["generation"] = self._generation
+        state = self.state
+        params = {} if state.model is None else dict(state.model.get_params())
+        params["epoch"] = 0 if state.trainer is None else int(state.trainer.epoch)
+        params["generation"] = state.generation
         self.params_reported.emit(params)
 
     # --- epochs --------------------------------------------------------------
     def _run_epoch(self) -> None:
-        if self._steps > 0:
-            self._steps -= 1
-            if self._steps == 0:
-                self._force_report = True
-        elif self._epochs_per_second is not None:
-            # Slow motion: the next epoch is due one period after this one was.
-            period = 1.0 / self._epochs_per_second
-            self._next_epoch_at = max(self._next_epoch_at + period, time.perf_counter())
+        state = self.state
+        if state.steps > 0:
+            state.steps -= 1
+            if state.steps == 0:
+                state.force_report = True
+        elif state.epochs_per_second is not None:
+            state.next_epoch_at = pacing.next_epoch_due(state.next_epoch_at, state.epochs_per_second,
+                                                        time.perf_counter())
         try:
-            record = self._trainer.step()
+            record = state.trainer.step()
         except Exception as exc:
             self._fail(exc)
             return
-        now = time.perf_counter()
-        self._rate_marks.append((now, record.epoch))
-        while len(self._rate_marks) > 2 and now - self._rate_marks[0][0] > RATE_WINDOW:
-            self._rate_marks.popleft()
-        self._grid_stale = True
+        self._rate.add(time.perf_counter(), record.epoch)
+        state.frames_stale = True
         if record.stop_reason != "diverged":  # a diverged epoch was undone: no point to plot
-            pending = self._pending
+            pending = state.pending
             pending["epochs"].append(record.epoch)
             pending["loss"].append(record.loss)
             pending["val_loss"].append(_nan_if_none(record.val_loss))
             pending["score"].append(record.score)
             pending["val_score"].append(_nan_if_none(record.val_score))
         if record.stop_reason is not None:
-            self._running = False
-            self._steps = 0
-            self._stopped = record.stop_reason
-            self._message = record.message
-            self._broken = record.stop_reason == "diverged"
-            self._force_report = True
+            state.running = False
+            state.steps = 0
+            state.stopped = record.stop_reason
+            state.message = record.message
+            state.broken = record.stop_reason == "diverged"
+            state.force_report = True
 
     def _fail(self, exc: BaseException) -> None:
         """An exception in training: stop, tell the GUI, keep the thread alive."""
-        self._running = False
-        self._steps = 0
-        self._broken = True
-        self._stopped = "error"
-        self._message = f"Training stopped by an error: {type(exc).__name__}: {exc}"
-        self._force_report = True
-
-    def _epochs_per_second_now(self) -> float:
-        if not self._training() or len(self._rate_marks) < 2:
-            return 0.0
-        (t0, e0), (t1, e1) = self._rate_marks[0], self._rate_marks[-1]
-        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+        state = self.state
+        state.running = False
+        state.steps = 0
+        state.broken = True
+        state.stopped = "error"
+        state.message = f"Training stopped by an error: {type(exc).__name__}: {exc}"
+        state.force_report = True
 
     # --- reports -------------------------------------------------------------
     def _report_wanted(self) -> bool:
-        return self._force_report or bool(self._pending["epochs"])
+        return self.state.force_report or bool(self.state.pending["epochs"])
 
     def _maybe_report(self) -> None:
-        if self._in_flight or not self._report_wanted():
+        state = self.state
+        if state.in_flight or not self._report_wanted():
             return
         now = time.perf_counter()
-        if not self._force_report and now - self._last_report_at < self._report_interval():
+        if not state.force_report and now - state.last_report_at < self.pacing.report_interval():
             return
         self._send_report(now)
-
-    def _report_interval(self) -> float:
-        """Time between reports: screen rate, or slower when the GUI's drawing
-        would take more than GUI_BUDGET of a core (but not below
-        MIN_FRAME_RATE for that, unless drawing would then take more than
-        GUI_MAX_BUDGET), or the render process's outputs and pictures more
-        than OUTPUT_BUDGET of a core."""
-        gui = self._gui_cost
-        drawing = min(gui / GUI_BUDGET, max(1.0 / MIN_FRAME_RATE, gui / GUI_MAX_BUDGET))
-        return max(REPORT_INTERVAL, drawing, self._renderer.cost / OUTPUT_BUDGET)
 
     def _send_report(self, now: float) -> None:
         """Cut the pending metrics into a report and hand it to the render
         thread with a snapshot of the model at this very epoch (when the
-        model changed since the last picture): the render thread adds the
-        outputs and picture and sends it, while training goes on."""
-        classes = None
-        trainer, model = self._trainer, self._model
+        model or the specs changed since the last frames): the render thread
+        adds the frames and sends it, while training goes on."""
+        state = self.state
+        trainer, model = state.trainer, state.model
         snapshot = None
-        grid = self._grid if self._need_grid else None
-        rows = self._X if self._need_samples else None
-        if trainer is not None and self._grid_stale:
-            if grid is not None or rows is not None:
+        if trainer is not None and state.frames_stale:
+            if state.specs:
                 try:
                     # Safe to overwrite: the previous job was acknowledged,
                     # so the render thread is done with it.
@@ -645,18 +595,17 @@ class TrainingWorker(QObject):
                 except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
                     self._fail(exc)
                 else:
-                    self._grid_stale = False
+                    state.frames_stale = False
             else:
-                self._grid_stale = False
-        if trainer is not None and hasattr(model, "classes_"):
-            classes = np.array(model.classes_)
+                state.frames_stale = False
+        classes = np.array(model.classes_) if trainer is not None and hasattr(model, "classes_") else None
         val_mask = None
-        if self._val_mask_changed and self._X is not None:
-            val_mask = np.zeros(len(self._X), dtype=bool)
+        if state.val_mask_changed and state.X is not None:
+            val_mask = np.zeros(len(state.X), dtype=bool)
             if trainer is not None:
                 val_mask[np.asarray(trainer.val_index, dtype=int)] = True
-            self._val_mask_changed = False
-        pending, self._pending = self._pending, _empty_metrics()
+            state.val_mask_changed = False
+        pending, state.pending = state.pending, _empty_metrics()
         report = Report(
             epochs=np.array(pending["epochs"], dtype=np.int64),
             loss=np.array(pending["loss"], dtype=float),
@@ -664,23 +613,22 @@ class TrainingWorker(QObject):
             score=np.array(pending["score"], dtype=float),
             val_score=np.array(pending["val_score"], dtype=float),
             epoch=0 if trainer is None else int(trainer.epoch),
-            grid_output=None,  # the render thread's part
-            sample_output=None,
-            epochs_per_second=self._epochs_per_second_now(),
+            epochs_per_second=self._rate.rate() if self._training() else 0.0,
             n_samples=0 if trainer is None else len(trainer.train_index) + len(trainer.val_index),
-            stopped=self._stopped,
-            message=self._message,
-            generation=self._generation,
+            stopped=state.stopped,
+            message=state.message,
+            generation=state.generation,
             classes=classes,
             val_mask=val_mask,
-            running=self._running,
-            command_seq=self._command_seq,
+            running=state.running,
+            command_seq=state.command_seq,
         )
-        self._stopped = self._message = None
-        self._force_report = False
-        self._in_flight = True
-        self._last_report_at = now
-        self._renderer.submit(_RenderJob(report, snapshot, self._transform, grid, rows, self._painter))
+        state.stopped = state.message = None
+        state.force_report = False
+        state.in_flight = True
+        state.last_report_at = now
+        data = (state.X, state.y, state.transform)
+        self._renderer.submit(_RenderJob(report, snapshot, data, state.specs))
 
 
 class TrainingController(QObject):
@@ -736,16 +684,12 @@ class TrainingController(QObject):
         X, y, keep_model -- new training rows; keep_model=True swaps them in at
             the next epoch without resetting (falling back to a reset, with a
             notice, when the model cannot take them).
-        grid -- (m, d) raw-space points the views want outputs on, or None.
-        painter -- with grid: a callable ``painter(proba, classes)`` (pure
-            NumPy, e.g. ``views.SurfacePainter``; picklable to run in the render
-            process, else run in the render thread) on
-            classifier outputs on the grid; reports carry its result as
-            ``picture``. A grid sent without one gets outputs only.
-        need_grid, need_samples -- which outputs the views draw.
+        specs -- the active views' frame specs (view id -> ``FrameSpec``, see
+            :mod:`gui.views.frame`); reports carry their frames as
+            ``frames``. Picklable specs are computed in the render process,
+            others in the render thread.
         """
-        unknown = set(fields) - {"model", "transform", "X", "y", "keep_model", "grid", "painter", "need_grid",
-                                 "need_samples"}
+        unknown = set(fields) - CONFIGURE_FIELDS
         if unknown:
             raise ValueError(f"configure: unknown fields {sorted(unknown)}")
         if ("X" in fields) != ("y" in fields):

@@ -45,7 +45,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPointF, QRectF, Qt, 
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsRectItem
 
-from datasets import Dataset
+from datasets import MAX_CLASSES, Dataset
 from datasets.editing import Editor
 from gui.views.colors import PALETTE
 
@@ -54,8 +54,6 @@ from gui.views.colors import PALETTE
 PREVIEW_SIZE = 9
 PREVIEW_NEUTRAL = (70, 70, 70)  # regression points have no class colour
 
-MAX_CLASSES = 8
-"""Class codes 0..7 have a colour in the palette and a number key."""
 
 # Edits made during a stroke are announced at most this often: each
 # announcement re-sets the view's scatter items and hands the data to the

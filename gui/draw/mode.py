@@ -74,6 +74,11 @@ class DrawMode(QObject):
         window.toolbar.addAction(self.action)
 
         self.toolbar = DrawToolbar(self.controller, window)
+        # A loaded file the window would refuse (too many classes, values too
+        # large) is refused before it replaces the drawn points.
+        window_check = getattr(window, "unshowable_reason", None)
+        if window_check is not None:
+            self.toolbar.dataset_check = window_check
         window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.toolbar.hide()

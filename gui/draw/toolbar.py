@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 
 import datasets
 from datasets import Dataset
+from gui.panels.csv_loader import CsvLoader, CsvLoadProgress
+from gui.panels.messages import plain_label, show_error
 
 from . import icons
-from .controller import DrawController, Tool, drawable_reason
+from .controller import MAX_CLASSES, DrawController, Tool, drawable_reason
 
 TOOL_INFO = {
     # tool: (text, tooltip, icon factory)
@@ -45,7 +47,7 @@ TOOL_INFO = {
                   icons.select_icon),
 }
 
-CSV_FILTER = "CSV files (*.csv);;All files (*)"
+CSV_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
 
 
 def new_canvas_dataset() -> Dataset:
@@ -66,8 +68,21 @@ class DrawToolbar(QToolBar):
     undo_action, redo_action, relabel_action, delete_action, clear_action,
     new_action, save_action, load_action : QAction
     error_box : QMessageBox or None
-        The last error dialog (non-blocking), e.g. a bad CSV file.
+        The last error dialog (non-blocking, plain text), e.g. a bad CSV file.
+    csv_loader : CsvLoader
+        Loads files off the GUI thread (progress bar and Cancel in the toolbar).
+    dataset_check : callable(Dataset) -> str or None
+        Why a loaded dataset cannot be used (Draw mode sets it to the
+        window's), checked before it replaces the drawn points.
+
+    Signals
+    -------
+    load_finished(bool)
+        A Load CSV ended: True when its points replaced the data, False when
+        it failed or was cancelled (the data stayed).
     """
+
+    load_finished = Signal(bool)
 
     def __init__(self, controller: DrawController, parent: QWidget | None = None):
         super().__init__("Draw tools", parent)
@@ -150,7 +165,18 @@ class DrawToolbar(QToolBar):
             # The window-wide shortcuts are DrawMode's; these only show in tooltips/menus.
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
-        self.message_label = QLabel()
+        self.load_progress = CsvLoadProgress()
+        self._load_progress_action = self.addWidget(self.load_progress)
+        self._load_progress_action.setVisible(False)
+        self.dataset_check = self._too_many_classes
+        self.csv_loader = CsvLoader(self, self.load_progress, check=self._check_loaded,
+                                    error_title="Could not load the CSV file")
+        self.csv_loader.loaded.connect(self._on_csv_loaded)
+        self.csv_loader.failed.connect(self._on_csv_not_loaded)
+        self.csv_loader.cancelled.connect(self._on_csv_not_loaded)
+        self.csv_loader.busy_changed.connect(self._on_loading_changed)
+
+        self.message_label = plain_label(QLabel())
         self.message_label.setStyleSheet("color: #a04000; padding-left: 8px;")
         self.message_label.setWordWrap(False)
         self._message_action = self.addWidget(self.message_label)
@@ -197,32 +223,51 @@ class DrawToolbar(QToolBar):
         self._last_dir = str(Path(path).parent)
         return True
 
-    def load_csv(self, path: str | None = None) -> bool:
-        """Read points with ``datasets.load_csv`` and start from them (undoable).
+    def load_csv(self, path: str | None = None, **options) -> bool:
+        """Load points from a CSV file and start from them (undoable).
 
-        A bad file shows an error dialog and keeps the current data.
+        Without ``path``: ask for a file, then show the import dialog. With
+        ``path``: load it with ``options`` (as for ``datasets.load_csv``,
+        default the last column as target). Either way the file is read off
+        the GUI thread; ``load_finished`` tells how it ended. A bad file, or
+        data the window cannot show (e.g. more classes than colours), shows
+        an error box and keeps the current data. Returns whether a load
+        started.
         """
-        if path is None:
+        ask = path is None
+        if ask:
             path, _ = QFileDialog.getOpenFileName(self, "Load dataset", self._last_dir, CSV_FILTER)
             if not path:
                 return False
-        try:
-            dataset = datasets.load_csv(path)
-        except (OSError, ValueError, UnicodeDecodeError) as error:
-            self._show_error("Could not load the CSV file", f"{path}\n\n{error}")
-            return False
         self._last_dir = str(Path(path).parent)
-        self.controller.replace_dataset(dataset)
+        self.csv_loader.start(path, ask=ask, **options)
         return True
 
+    @staticmethod
+    def _too_many_classes(dataset: Dataset) -> str | None:
+        if dataset.task == "classification" and dataset.n_classes > MAX_CLASSES:
+            return f"{dataset.n_classes} classes; Draw mode and the views show at most {MAX_CLASSES}"
+        return None
+
+    def _check_loaded(self, dataset: Dataset) -> str | None:
+        return self.dataset_check(dataset) if self.dataset_check is not None else None
+
+    def _on_csv_loaded(self, dataset: Dataset) -> None:
+        self.controller.replace_dataset(dataset)
+        self.load_finished.emit(True)
+
+    def _on_csv_not_loaded(self, *_args) -> None:
+        self.error_box = self.csv_loader.error_box
+        self.load_finished.emit(False)
+
+    def _on_loading_changed(self, busy: bool) -> None:
+        self._load_progress_action.setVisible(busy)
+        self.load_action.setEnabled(not busy)
+
     def _show_error(self, title: str, text: str) -> None:
-        # Non-blocking (open(), not exec()): the window keeps running and tests
-        # can read and close the box.
         if self.error_box is not None:
             self.error_box.close()
-        self.error_box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                                     self.window())
-        self.error_box.open()
+        self.error_box = show_error(self.window(), title, text)
 
     # -------------------------------------------------------------- slots
     def _on_tool_triggered(self, action: QAction) -> None:

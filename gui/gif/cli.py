@@ -3,8 +3,10 @@ run headless, with Qt's offscreen platform (no window, no display needed).
 
 It builds the dataset and model from the shared options
 (``gui.options.build_run``), drives ``algorithms.Trainer`` (the one training
-loop), draws each frame with the window's own views through
-``gui.presenter`` (``DataPresenter`` + ``compute_outputs``) and ``LossView``,
+loop), draws each frame with the window's own views: ``gui.presenter`` picks
+the data view from the view registry, its frame spec is computed in this
+thread by the same ``FrameComputer`` the window's render process runs, and
+the frame goes to the view as in the window; the loss curve is ``LossView``;
 grabs and stamps frames with ``FrameRecorder`` exactly as the Record button
 does, and encodes them with ``gui.gif.encoder``.
 
@@ -199,7 +201,8 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     from algorithms import Trainer
     from gui import views
     from gui.gif.recorder import FrameRecorder
-    from gui.presenter import DataPresenter, compute_outputs, is_classifier
+    from gui.presenter import DataPresenter
+    from gui.views.frame import FrameComputer
 
     _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication(["main.py gif"])
@@ -210,13 +213,20 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     val_mask = np.zeros(dataset.n_samples, dtype=bool)
     val_mask[trainer.val_index] = True
 
-    presenter = DataPresenter()
-    presenter.set_dataset(dataset, transform, val_mask=val_mask)
-    loss_view = views.LossView()
+    canvas = QWidget()
+    presenter = DataPresenter(canvas)
+    presenter.set_model(model)
+    presenter.set_dataset(dataset, val_mask=val_mask)
+    # Parented even when not shown (--layout data): a view never placed in a
+    # window is collected by Python's cyclic collector, which crashes Qt
+    # (Python 3.13, PySide6 6.12).
+    loss_view = views.LossView(canvas)
     loss_view.reset("accuracy" if dataset.task == "classification" else "R²")
+    computer = FrameComputer()
+    computer.set_data(X, y, transform)
+    computer.set_specs(presenter.specs(side=False))
 
     data_size, loss_size = render_size(args.layout, args.width)
-    canvas = QWidget()
     row = QHBoxLayout(canvas)
     row.setContentsMargins(0, 0, 0, 0)
     row.setSpacing(0)
@@ -225,6 +235,8 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     if loss_size is not None:
         loss_view.setFixedSize(*loss_size)
         row.addWidget(loss_view)
+    else:
+        loss_view.hide()
     canvas.show()  # offscreen: lays the widgets out, nothing appears anywhere
 
     params = model.get_params()
@@ -250,7 +262,6 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
         frame_height=None,  # drawn at the size wanted
         min_interval=0.0,
     )
-    classes = None
     pending: list = []  # EpochRecords since the last drawn frame
 
     def draw_and_capture(epoch: int, loss: float) -> None:
@@ -258,14 +269,10 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
             columns = list(zip(*[(r.epoch, r.loss, _nan(r.val_loss), r.score, _nan(r.val_score)) for r in pending]))
             loss_view.append(*(np.asarray(column, dtype=float) for column in columns))
             pending.clear()
-        X_rows = X if presenter.needs_sample_output() else None
-        grid_output, sample_output = compute_outputs(model, transform, presenter.grid_points(), X_rows)
-        presenter.apply(grid_output, sample_output, classes)
+        presenter.show_frames(computer.compute(model))
         app.processEvents()  # let the plots take their new ranges before the grab
         recorder.capture(epoch, loss)
 
-    if is_classifier(model):
-        classes = getattr(model, "classes_", None)
     draw_and_capture(0, math.nan)
     wanted = set(epochs)
     record = None
@@ -274,8 +281,6 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
         pending.append(record)
         due = recorder.is_due(record.epoch) if adaptive else record.epoch in wanted
         if due or trainer.done:
-            if is_classifier(model):
-                classes = getattr(model, "classes_", None)
             draw_and_capture(record.epoch, record.loss)
     note = None
     if record is not None and record.stop_reason not in (None, "max_epochs"):

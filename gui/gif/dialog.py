@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.panels.messages import show_error
 from gui.gif.encoder import (
     MAX_FPS,
     MIN_FPS,
@@ -228,9 +229,5 @@ class ExportGifDialog(QDialog):
     def _show_error(self, message: str) -> None:
         if self.error_box is not None:
             self.error_box.close()
-        self.error_box = QMessageBox(QMessageBox.Icon.Critical, "Export GIF", "", QMessageBox.StandardButton.Ok, self)
-        # Plain text: a path or a system message is never read as HTML (Qt
-        # would render a name such as "<a href=...>" as a link).
-        self.error_box.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_box.setText(message)
-        self.error_box.open()  # non-blocking: the dialog and its frames stay
+        # plain text, non-blocking: the dialog and its frames stay
+        self.error_box = show_error(self, "Export GIF", message, icon=QMessageBox.Icon.Critical)

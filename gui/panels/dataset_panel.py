@@ -1,6 +1,11 @@
 """The dataset panel: a generator and its options (built from its
 ``GeneratorSpec``), Regenerate, the bundled tables, CSV load/save, and for
-data with more than two features the two features the view shows."""
+data with more than two features the two features the view shows.
+
+Load CSV reads the file off the GUI thread (``csv_loader``, with a progress
+bar and Cancel under the buttons) and shows the import dialog; the finished
+dataset arrives as ``dataset_chosen`` like any other. Its notes (rows
+dropped, columns left out) are shown under the summary line."""
 
 from __future__ import annotations
 
@@ -12,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -20,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 import datasets
-from gui.panels.csv_dialog import CsvImportDialog
+from gui.panels.csv_loader import CsvLoader, CsvLoadProgress
 from gui.panels.fields import FittingStack, FloatField, IntField
+from gui.panels.messages import plain_label, show_error
 from gui.panels.param_form import ParamForm
 
 #: largest number of generated points offered (the 100k-point benchmark fits)
@@ -45,6 +50,16 @@ def describe(dataset) -> str:
     else:
         parts.append("regression")
     return " · ".join(parts)
+
+
+def _source_label(name: str) -> str:
+    """The panel's label of the generator or table called ``name`` ("Two
+    moons"), else the name in quotes."""
+    if name in datasets.GENERATORS:
+        return datasets.GENERATORS[name].label
+    if name in datasets.BUILTINS:
+        return datasets.BUILTINS[name]
+    return f"“{name or 'unnamed'}”"
 
 
 class GeneratorOptions(QWidget):
@@ -100,6 +115,8 @@ class DatasetPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._dataset = None
+        self._made = None  # the data the selected entry made (generated or loaded), before any edit
+        self.error_box = None  # the last error box shown (a save that failed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -118,7 +135,7 @@ class DatasetPanel(QWidget):
         self._no_options = QLabel("A real dataset, loaded as is.")
         self._no_options.setWordWrap(True)
         self.options_stack.addWidget(self._no_options)
-        self._custom_note = QLabel()
+        self._custom_note = plain_label(QLabel())
         self._custom_note.setWordWrap(True)
         self.options_stack.addWidget(self._custom_note)
         layout.addWidget(self.options_stack)
@@ -128,7 +145,8 @@ class DatasetPanel(QWidget):
         self.regenerate_button.setToolTip("Draw new random points with the next seed.")
         self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
         self.load_button = QPushButton("Load CSV…")
-        self.load_button.setToolTip("Load a CSV file with a header row, then pick its target column.")
+        self.load_button.setToolTip("Load a CSV file with a header row: a preview shows each column, and you "
+                                    "pick the target, the features and what to do with missing values and text.")
         self.load_button.clicked.connect(self._on_load_clicked)
         self.save_button = QPushButton("Save CSV…")
         self.save_button.setToolTip("Save the current dataset (generated or drawn) as a CSV file.")
@@ -136,6 +154,11 @@ class DatasetPanel(QWidget):
         for button in (self.regenerate_button, self.load_button, self.save_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
+        self.load_progress = CsvLoadProgress()
+        layout.addWidget(self.load_progress)
+        self.csv_loader = CsvLoader(self, self.load_progress)
+        self.csv_loader.loaded.connect(self._on_csv_loaded)
+        self.csv_loader.busy_changed.connect(self._on_loading_changed)
 
         self.features_row = QWidget()
         features = QFormLayout(self.features_row)
@@ -151,13 +174,13 @@ class DatasetPanel(QWidget):
         self.features_row.setVisible(False)
         layout.addWidget(self.features_row)
 
-        self.error_label = QLabel()
+        self.error_label = plain_label(QLabel())
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
-        self.summary = QLabel()
+        self.summary = plain_label(QLabel())
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("color: palette(dark);")
         layout.addWidget(self.summary)
@@ -277,29 +300,26 @@ class DatasetPanel(QWidget):
         seed.setValue(seed.value() + 1 if seed.value() < seed.maximum() else seed.minimum())
 
     def _on_load_clicked(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, "Load CSV", "", "CSV files (*.csv);;All files (*)")
-        if not path:
-            return
-        try:
-            columns = datasets.read_csv_columns(path)
-        except ValueError as exc:
-            self._show_error("Cannot load this CSV file", exc)
-            return
-        choice = CsvImportDialog.ask(self, path, columns)
-        if choice is not None:
-            target, task = choice
-            self.load_csv(path, target=target, task=task)
+        path, _filter = QFileDialog.getOpenFileName(self, "Load CSV", "", "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.csv_loader.start(path, ask=True)
 
-    def load_csv(self, path: str, target: str | None = None, task: str | None = None) -> bool:
-        """Load ``path`` (``target`` column, default the last; ``task`` None =
-        decided from the target); on error show why and keep the current data."""
-        try:
-            dataset = datasets.load_csv(path, target=target, task=task)
-        except (ValueError, OSError, UnicodeDecodeError) as exc:
-            self._show_error("Cannot load this CSV file", exc)
-            return False
+    def load_csv(self, path: str, target: str | None = None, task: str | None = None, **options) -> None:
+        """Load ``path`` off the GUI thread without the dialog (``target``,
+        ``task`` and ``options`` as for ``datasets.load_csv``). The dataset
+        arrives through ``dataset_chosen``; on error an error box says why
+        and the current data stays (``csv_loader.failed``)."""
+        self.csv_loader.start(path, ask=False, target=target, task=task, **options)
+
+    def _on_csv_loaded(self, dataset) -> None:
         self._choose(dataset)
-        return True
+
+    def _on_loading_changed(self, busy: bool) -> None:
+        self.load_button.setEnabled(not busy)
+
+    def shutdown(self) -> None:
+        """Stop a load under way and wait for its thread (the window is closing)."""
+        self.csv_loader.shutdown()
 
     def _on_save_clicked(self) -> None:
         if self._dataset is None:
@@ -314,31 +334,46 @@ class DatasetPanel(QWidget):
             self._show_error("Cannot save the dataset", exc)
 
     def _show_error(self, title: str, exc: BaseException) -> None:
-        QMessageBox.warning(self, title, str(exc))
+        self.error_box = show_error(self, title, str(exc))
 
     # --- the current dataset ------------------------------------------------------------
     @property
     def dataset(self):
         return self._dataset
 
-    def set_current(self, dataset) -> None:
-        """Show ``dataset`` (chosen here or elsewhere: drawn, the command line)."""
+    def set_current(self, dataset, *, edited: bool = False) -> None:
+        """Show ``dataset`` (chosen here or elsewhere: drawn, the command line).
+
+        ``edited``: the data were changed by hand (Draw mode) from the
+        current ones; the panel then no longer shows the entry that made
+        them, unless they are exactly those it made (an undo back to them).
+        """
         previous = self._dataset
         self._dataset = dataset
-        self.summary.setText(describe(dataset))
+        self.summary.setText("\n".join((describe(dataset), *dataset.notes)))
         source = self.source()
-        if source is None or source[0] == "custom" or source[1] != dataset.name:
+        if edited and dataset is not self._made:
+            known = dataset.name in datasets.GENERATORS or dataset.name in datasets.BUILTINS
+            how = "edited" if known else "drawn or edited"
+            self._show_custom(f"{_source_label(dataset.name)}, {how} in Draw mode: {dataset.n_samples:,} rows. "
+                              f"Pick a dataset above to generate new points.")
+        elif source is None or source[0] == "custom" or source[1] != dataset.name:
             # Not what the selected entry makes: say where it came from instead.
-            self._custom_note.setText(
-                f"“{dataset.name or 'unnamed'}”: drawn or loaded data. Pick a dataset above to generate one."
-            )
-            self.source_combo.blockSignals(True)
-            self.source_combo.setCurrentIndex(0)
-            self.source_combo.blockSignals(False)
-            self._show_options("custom", dataset.name)
+            self._show_custom(f"“{dataset.name or 'unnamed'}”: drawn or loaded data, {dataset.n_samples:,} rows. "
+                              f"Pick a dataset above to generate one.")
+        else:
+            self._made = dataset
         same_features = previous is not None and previous.feature_names == dataset.feature_names
         if not same_features:
             self._fill_feature_combos(dataset)
+
+    def _show_custom(self, note: str) -> None:
+        """Select the "drawn or loaded" entry, with ``note`` in place of the options."""
+        self._custom_note.setText(note)
+        self.source_combo.blockSignals(True)
+        self.source_combo.setCurrentIndex(0)
+        self.source_combo.blockSignals(False)
+        self._show_options("custom", "")
 
     def _fill_feature_combos(self, dataset) -> None:
         for combo, default in ((self.x_combo, 0), (self.y_combo, 1)):

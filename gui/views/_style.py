@@ -3,6 +3,7 @@ no stray buttons) and shared argument checks."""
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -11,6 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._pixmap import PaintCache
 from .colors import BACKGROUND, FOREGROUND, GRID_ALPHA, HIGHLIGHT, MUTED
+from .grid import GridSpec, frame_range, view_grid
 
 WHITE = (255, 255, 255)
 POINT_SIZE = 9
@@ -43,7 +45,9 @@ def style_plot(plot_item: pg.PlotItem, *, grid: bool = False) -> None:
 
 
 def set_label(plot_item: pg.PlotItem, axis: str, text: str) -> None:
-    plot_item.setLabel(axis, text, **LABEL_STYLE)
+    """An axis title, shown as plain text: pyqtgraph renders labels as HTML,
+    and the text may come from a data file (a column name)."""
+    plot_item.setLabel(axis, html.escape(text), **LABEL_STYLE)
 
 
 # Painting a plot off the interpreter lock
@@ -296,7 +300,7 @@ class PlotView(QtWidgets.QWidget):
         self.legend.clear()
         self.legend.setColumnCount(self._legend_columns(len(entries)))
         for item, name in entries:
-            self.legend.addItem(item, name)
+            self.legend.addItem(item, html.escape(name))  # plain text: names may come from a file
             if item.scene() is None:
                 # A legend-only marker: clicking it would "hide" nothing
                 # (clicking a plotted item's entry hides that item).
@@ -334,6 +338,63 @@ class PlotView(QtWidgets.QWidget):
             if columns != self.legend.columnCount:
                 self.legend.setColumnCount(columns)
                 self._relayout_legend()
+
+
+class GridFramedView(PlotView):
+    """A :class:`PlotView` that asks the model for outputs on a grid over what
+    it shows: the data's padded bounding box, or, while the frame is locked,
+    the visible range (the decision surface, the prediction heatmap).
+
+    Subclasses set ``grid_size`` (points per axis) and call
+    :meth:`_set_points` from ``set_data`` with the shown ``(n, 2)`` points.
+    """
+
+    grid_size = 200
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self._X = np.empty((0, 2))
+        self._grid = GridSpec(frame_range([]), frame_range([]), self.grid_size, self.grid_size)
+
+    def grid_spec(self) -> GridSpec:
+        """The grid outputs are wanted on, ``grid_size`` squared: the data's
+        bounding box plus 10% padding on each side ([-1.5, 1.5]^2 with no
+        data), which is also the visible range; while the frame is locked,
+        the visible range (whatever the data)."""
+        return self._grid
+
+    def _set_points(self, X2: np.ndarray) -> None:
+        """The shown points changed: frame them (unless the frame is locked)."""
+        self._X = X2.copy()
+        if not self._frame_locked:
+            self._frame_data(always=False)
+
+    def _frame_data(self, always: bool) -> None:
+        """Frame the data: the grid and the visible range become its padded
+        bounding box (the range is reset only if the grid moved, unless
+        ``always``: a zoom survives re-setting the same data)."""
+        grid = GridSpec(frame_range(self._X[:, 0]), frame_range(self._X[:, 1]), self.grid_size, self.grid_size)
+        changed = grid != self._grid
+        self._grid = grid
+        if changed or always:
+            self._show_range(grid)
+        if changed:
+            self.frame_changed.emit()
+
+    def _frame_lock_changed(self, locked: bool) -> None:
+        if locked:
+            self._view_range_changed()
+        else:
+            self._frame_data(always=True)
+
+    def _view_range_changed(self) -> None:
+        grid = view_grid(self.plot_item.vb, self.grid_size)
+        if grid != self._grid:
+            self._grid = grid
+            self.frame_changed.emit()
+
+    def _show_range(self, grid: GridSpec) -> None:
+        self.plot_item.vb.setRange(xRange=grid.x_range, yRange=grid.y_range, padding=0)
 
 
 def as_1d(name: str, values, length: int | None = None, dtype=np.float64,

@@ -8,10 +8,9 @@ from pyqtgraph import functions as fn
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._scatter import UniformScatterItem
-from ._style import (POINT_SIZE, WHITE, PlotView, as_mask, as_points,
+from ._style import (POINT_SIZE, WHITE, GridFramedView, as_mask, as_points,
                      misclassified_sample, train_sample, validation_sample)
 from .colors import HIGHLIGHT, PALETTE
-from .grid import GridSpec, frame_range, view_grid
 from .surface import SurfacePainter, SurfacePicture
 
 # Grid points per axis of the decision surface (the worker evaluates the model
@@ -95,7 +94,7 @@ class BoundaryItem(QtWidgets.QGraphicsPathItem):
         return self._x, self._y
 
 
-class ClassificationView(PlotView):
+class ClassificationView(GridFramedView):
     """Points of a 2-feature classification dataset over the decision surface.
 
     Layers, bottom to top: one pixmap item of the decision surface (the
@@ -124,6 +123,8 @@ class ClassificationView(PlotView):
         and validation points. The training item is the class's legend
         sample; clicking it in the legend hides both.
     """
+
+    grid_size = GRID_SIZE
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -169,13 +170,11 @@ class ClassificationView(PlotView):
         self._samples = {"train": train_sample(), "validation": validation_sample(),
                          "misclassified": misclassified_sample()}
 
-        self._X = np.empty((0, 2))
         self._y = np.empty(0, dtype=np.int64)
         self._class_names: tuple[str, ...] = ()
         self._parked: set[int] = set()  # class codes whose items are hidden for being unused
         self._has_validation = False
         self._misclassified: np.ndarray | None = None
-        self._grid = GridSpec(frame_range([]), frame_range([]), GRID_SIZE, GRID_SIZE)
         self._show_range(self._grid)
 
     # -- data (only when the dataset changes) ------------------------------
@@ -210,7 +209,7 @@ class ClassificationView(PlotView):
                              f"(one per class name), got values {np.unique(y).tolist()}")
         val_mask = as_mask("val_mask", val_mask, n)
 
-        self._X, self._y = X2.copy(), y.astype(np.int64)
+        X2, self._y = X2.copy(), y.astype(np.int64)
         self._class_names = class_names
         self._has_validation = bool(val_mask.any())
         # Rows grouped by (class, split) in one stable sort rather than 16
@@ -222,7 +221,7 @@ class ClassificationView(PlotView):
             for split, item in enumerate((self.train_items[code], self.validation_items[code])):
                 rows = order[bounds[2 * code + split]:bounds[2 * code + split + 1]]
                 if rows.size:
-                    item.setData(pos=self._X[rows])
+                    item.setData(pos=X2[rows])
                 elif len(item.data):
                     item.clear()
             # Colours no class uses are hidden: Qt asks every visible item
@@ -238,15 +237,7 @@ class ClassificationView(PlotView):
         self.ring_item.clear()
         self.ring_item.hide()
         self._update_legend()
-        if not self._frame_locked:
-            self._frame_data(always=False)
-
-    def grid_spec(self) -> GridSpec:
-        """The grid the decision surface is wanted on, 200x200: the data's
-        bounding box plus 10% padding on each side ([-1.5, 1.5]^2 with no
-        data), which is also the visible range; while the frame is locked,
-        the visible range (whatever the data)."""
-        return self._grid
+        self._set_points(X2)
 
     # -- per frame -----------------------------------------------------------
     def set_surface(self, proba, classes) -> None:
@@ -303,35 +294,6 @@ class ClassificationView(PlotView):
         self.ring_item.setData(pos=self._X[mask])
         self.ring_item.show()
         self._update_legend()
-
-    # -- frame -------------------------------------------------------------
-    def _frame_data(self, always: bool) -> None:
-        """Frame the data: the grid and the visible range become its padded
-        bounding box (the range is reset only if the grid moved, unless
-        ``always``: a zoom survives re-setting the same data)."""
-        grid = GridSpec(frame_range(self._X[:, 0]), frame_range(self._X[:, 1]),
-                        GRID_SIZE, GRID_SIZE)
-        changed = grid != self._grid
-        self._grid = grid
-        if changed or always:
-            self._show_range(grid)
-        if changed:
-            self.frame_changed.emit()
-
-    def _frame_lock_changed(self, locked: bool) -> None:
-        if locked:
-            self._view_range_changed()
-        else:
-            self._frame_data(always=True)
-
-    def _view_range_changed(self) -> None:
-        grid = view_grid(self.plot_item.vb, GRID_SIZE)
-        if grid != self._grid:
-            self._grid = grid
-            self.frame_changed.emit()
-
-    def _show_range(self, grid: GridSpec) -> None:
-        self.plot_item.vb.setRange(xRange=grid.x_range, yRange=grid.y_range, padding=0)
 
     # -- helpers -------------------------------------------------------------
     def _on_class_visibility_changed(self) -> None:

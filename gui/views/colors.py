@@ -11,7 +11,8 @@ code (and tests) can use them without Qt.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
+
+from datasets import MAX_CLASSES
 
 # D3/Tableau "category10" hues without grey and olive: eight colours that stay
 # distinguishable as saturated points and as pale surface tints on white.
@@ -25,6 +26,8 @@ PALETTE: list[tuple[int, int, int]] = [
     (227, 119, 194),  # 6 pink
     (23, 190, 207),   # 7 cyan
 ]
+
+assert len(PALETTE) == MAX_CLASSES, "one colour per class"
 
 # Light theme.
 BACKGROUND = (255, 255, 255)
@@ -43,26 +46,36 @@ SURFACE_MAX_TINT = 0.62
 
 # Regression colour map: diverging blue -> near-white -> orange (the first two
 # palette hues), as in TensorFlow Playground. Low targets are blue, high
-# targets orange; the middle of the target range is pale.
-_REGRESSION_STOPS = [
+# targets orange; the middle of the target range is pale. (Position, RGB)
+# stops; ``regression_rgba`` maps values with them in NumPy, and
+# ``gui.views._colormaps`` makes pyqtgraph colour maps of them for the
+# colour bars (this module stays free of Qt: the render process uses it).
+REGRESSION_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
     (0.00, (8, 69, 148)),
     (0.25, (66, 146, 198)),
     (0.50, (245, 245, 240)),
     (0.75, (253, 174, 97)),
     (1.00, (217, 95, 2)),
-]
-REGRESSION_CMAP = pg.ColorMap(
-    pos=np.array([p for p, _ in _REGRESSION_STOPS]),
-    color=np.array([c for _, c in _REGRESSION_STOPS], dtype=np.ubyte),
-    name="blue-white-orange",
+)
+# Sequential white -> blue map for the confusion matrix.
+SEQUENTIAL_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
+    (0.0, (247, 251, 255)),
+    (1.0, (8, 81, 156)),
 )
 
-# Sequential white -> blue map for the confusion matrix.
-SEQUENTIAL_CMAP = pg.ColorMap(
-    pos=np.array([0.0, 1.0]),
-    color=np.array([(247, 251, 255), (8, 81, 156)], dtype=np.ubyte),
-    name="white-blue",
-)
+
+def map_stops(t: np.ndarray, stops) -> np.ndarray:
+    """Colours ``(n, 4)`` uint8 RGBA (opaque) of ``t`` in [0, 1] (``(n,)``),
+    linearly interpolated between the ``(position, (r, g, b))`` ``stops``,
+    as ``pg.ColorMap.map(t, mode="byte")`` does. NaN maps to the middle."""
+    t = np.nan_to_num(np.clip(np.asarray(t, dtype=np.float64), 0.0, 1.0), nan=0.5)
+    positions = np.array([position for position, _ in stops])
+    colours = np.array([colour for _, colour in stops], dtype=np.float64)  # (s, 3)
+    rgba = np.full((t.shape[0], 4), 255, np.uint8)
+    for channel in range(3):
+        rgba[:, channel] = np.round(np.interp(t, positions, colours[:, channel]))
+    return rgba
+
 
 _PALETTE_ARRAY = np.array(PALETTE, dtype=np.float64)  # (8, 3)
 
@@ -186,8 +199,3 @@ def surface_rgba(proba: np.ndarray, classes: np.ndarray, out: np.ndarray | None 
     index += winner
     np.take(table, index, out=out.view(np.uint32).reshape(n))
     return out
-
-
-def qcolor(rgb: tuple[int, int, int], alpha: int = 255):
-    """A QColor from an ``(r, g, b)`` tuple."""
-    return pg.mkColor(*rgb, alpha)

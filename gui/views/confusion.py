@@ -6,10 +6,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
-from ._style import PlotView, set_label, tick_font
-from .colors import FOREGROUND, SEQUENTIAL_CMAP
+from datasets import MAX_CLASSES
 
-MAX_CLASSES = 8
+from ._colormaps import SEQUENTIAL_CMAP
+from ._style import PlotView, set_label, tick_font
+from .colors import FOREGROUND
+
 _DARK_TEXT = FOREGROUND
 _LIGHT_TEXT = (255, 255, 255)
 

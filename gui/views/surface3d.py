@@ -7,7 +7,8 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._style import as_1d, as_mask, as_points
-from .colors import FOREGROUND, REGRESSION_CMAP
+from ._colormaps import REGRESSION_CMAP
+from .colors import FOREGROUND
 from .grid import GridSpec, frame_range
 from .regression import target_levels
 

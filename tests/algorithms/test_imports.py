@@ -21,7 +21,16 @@ def test_public_api():
 
     assert set(algorithms.__all__) == {
         "LinearRegression", "LogisticRegression", "NeuralNetwork", "Trainer", "EpochRecord", "Param", "MODELS",
-        "NotFittedError", "DivergedError",
+        "NotFittedError", "DivergedError", "is_classifier",
     }
     assert issubclass(algorithms.NotFittedError, ValueError)
     assert issubclass(algorithms.DivergedError, RuntimeError)
+
+
+def test_is_classifier_tells_the_models_apart():
+    from algorithms import LinearRegression, LogisticRegression, NeuralNetwork, is_classifier
+
+    assert is_classifier(LogisticRegression())
+    assert is_classifier(NeuralNetwork(task="classification"))
+    assert not is_classifier(NeuralNetwork(task="regression"))
+    assert not is_classifier(LinearRegression())

@@ -648,44 +648,6 @@ def test_class_list_add_remove_rename(window, qtbot):
     assert win.dataset.n_classes == 8 and win.dataset.n_samples == 60
 
 
-def test_save_and_load_csv_round_trip(window, tmp_path):
-    win, mode = window
-    mode.set_active(True)
-    mode.toolbar.new_action.trigger()
-    plot = win.current_data_view().plot_item
-    mode.controller.set_tool(Tool.BRUSH)
-    drag(plot, [(-1, -1), (-0.2, -0.5)])
-    drag(plot, [(0.2, 0.5), (1, 1)], button=RIGHT)
-    drawn = win.dataset
-    assert set(drawn.y.tolist()) == {0, 1}
-    path = tmp_path / "drawn.csv"
-    assert mode.toolbar.save_csv(str(path))
-    mode.toolbar.new_action.trigger()
-    assert win.dataset.n_samples == 0
-    assert mode.toolbar.load_csv(str(path))
-    loaded = win.dataset
-    assert win.calls[-1] is False
-    assert np.array_equal(loaded.X, drawn.X) and np.array_equal(loaded.y, drawn.y)
-    assert loaded.class_names == drawn.class_names and loaded.task == "classification"
-
-
-def test_loading_a_bad_csv_shows_an_error_and_keeps_the_data(window, tmp_path, qtbot):
-    win, mode = window
-    mode.set_active(True)
-    before = win.dataset
-    bad = tmp_path / "bad.csv"
-    bad.write_text("x1,x2,label\n1,2,a\n3,oops,b\n")
-    assert not mode.toolbar.load_csv(str(bad))
-    assert win.dataset is before
-    box = mode.toolbar.error_box
-    qtbot.waitUntil(box.isVisible)
-    assert "bad.csv" in box.text()
-    box.close()
-    assert not mode.toolbar.load_csv(str(tmp_path / "missing.csv"))
-    assert win.dataset is before
-    mode.toolbar.error_box.close()
-
-
 def test_not_drawable_dataset_gives_pan_back_and_says_why(window):
     win, mode = window
     mode.set_active(True)

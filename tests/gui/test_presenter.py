@@ -13,35 +13,75 @@ from algorithms import MODELS, LinearRegression, LogisticRegression, NeuralNetwo
 from algorithms.preprocessing import FeatureTransform
 from gui.panels.fields import BoolField, ChoiceField, FloatField, IntField, LayersField, nice_log_steps
 from gui.panels.model_panel import ModelPanel
-from gui.presenter import DataPresenter, compute_outputs
+from gui.presenter import DataPresenter
+from gui.views.frame import FrameComputer, FrameSpec, model_output
 
 
-# --- compute_outputs ---------------------------------------------------------------
-def test_compute_outputs_classifier_gives_probabilities():
+# --- FrameComputer (what the render process, the render thread and the GIF command run) ------
+class Outputs(FrameSpec):
+    def __init__(self, points, rows=False):
+        self._points, self.rows = points, rows
+
+    def points(self):
+        return self._points
+
+    def compute(self, model, inputs):
+        grid = None if inputs.points is None or not len(inputs.points) else model_output(model, inputs.points)
+        return grid, inputs.rows_output(model) if self.rows else None
+
+
+def frames_of(model, transform, X, y, specs):
+    computer = FrameComputer()
+    computer.set_data(X, y, transform)
+    computer.set_specs(specs)
+    return computer.compute(model)
+
+
+def test_frame_inputs_give_classifiers_probabilities():
     ds = datasets.make("moons", n_samples=120, random_state=0)
     model = LogisticRegression(max_epochs=5).fit(ds.X, ds.y)
     grid = np.random.default_rng(0).uniform(-1, 2, size=(50, 2))
-    grid_out, sample_out = compute_outputs(model, None, grid, ds.X)
+    grid_out, sample_out = frames_of(model, None, ds.X, ds.y, {"a": Outputs(grid, rows=True)})["a"]
     assert grid_out.shape == (50, 2) and sample_out.shape == (120, 2)
     assert np.allclose(grid_out.sum(axis=1), 1)
 
 
-def test_compute_outputs_goes_through_the_feature_transform():
+def test_frame_inputs_go_through_the_feature_transform():
     ds = datasets.make("circles", n_samples=150, random_state=0)
     transform = FeatureTransform(features=("x1", "x2", "x1^2", "x2^2"))
     model = NeuralNetwork(hidden_layers=(4,), task="classification", max_epochs=3, random_state=0)
     model.fit(transform.transform(ds.X), ds.y)
-    grid_out, sample_out = compute_outputs(model, transform, ds.X[:10], None)
+    grid_out, sample_out = frames_of(model, transform, ds.X, ds.y, {"a": Outputs(ds.X[:10])})["a"]
     assert sample_out is None
     assert np.allclose(grid_out, model.predict_proba(transform.transform(ds.X[:10])))
 
 
-def test_compute_outputs_regressor_and_empty_inputs():
+def test_frame_inputs_regressor_and_empty_points():
     ds = datasets.make("line", n_samples=60, random_state=0)
     model = LinearRegression(max_epochs=5).fit(ds.X, ds.y)
-    grid_out, sample_out = compute_outputs(model, None, np.zeros((0, 1)), ds.X)
+    grid_out, sample_out = frames_of(model, None, ds.X, ds.y, {"a": Outputs(np.zeros((0, 1)), rows=True)})["a"]
     assert grid_out is None
     assert sample_out.shape == (60,)
+
+
+def test_rows_are_predicted_once_per_frame_whatever_the_number_of_views():
+    ds = datasets.make("moons", n_samples=80, random_state=0)
+    model = LogisticRegression(max_epochs=5).fit(ds.X, ds.y)
+    calls = []
+    original = model.predict_proba
+
+    def counted(X):
+        calls.append(len(X))
+        return original(X)
+
+    model.predict_proba = counted
+    frames = frames_of(model, None, ds.X, ds.y, {"a": Outputs(None, rows=True), "b": Outputs(None, rows=True)})
+    assert calls == [80]
+    assert frames["a"][1] is frames["b"][1]
+
+
+def needs_rows(presenter) -> bool:
+    return any(spec.rows for spec in presenter.specs().values())
 
 
 # --- DataPresenter -----------------------------------------------------------------------
@@ -69,21 +109,28 @@ def test_presenter_picks_the_view_that_suits_the_data(presenter, name, view):
     grid = presenter.grid_points()
     if name == "time_series":
         assert grid is None
-        assert presenter.needs_sample_output()
+        assert needs_rows(presenter)
     elif ds.n_features == 1:
         assert grid.shape[1] == 1 and len(grid) >= 100
     else:
         assert grid.shape[1] == ds.n_features and len(grid) >= 200 * 200
 
 
-def test_presenter_applies_outputs_to_the_classification_view(presenter):
+def test_presenter_shows_frames_in_the_classification_view(presenter):
     ds = datasets.make("blobs", n_samples=90, n_classes=3, random_state=0)
     presenter.set_dataset(ds)
-    grid = presenter.grid_points()
-    proba = np.full((len(grid), 3), 1 / 3)
     presenter.set_highlight_misclassified(True)
-    samples = np.eye(3)[np.zeros(90, dtype=int)]
-    presenter.apply(proba, samples, np.array([0, 1, 2]))  # must not raise
+    assert needs_rows(presenter)
+    model = NeuralNetwork(hidden_layers=(4,), max_epochs=3, random_state=0).fit(ds.X, ds.y)
+    frames = frames_of(model, None, ds.X, ds.y, presenter.specs())
+    presenter.show_frames(frames)
+    view = presenter.current_view()
+    assert view.surface_item.isVisible()
+    np.testing.assert_array_equal(view.surface_item.image, frames["decision_surface"].picture.bgra)
+    assert view.ring_item.isVisible()
+    assert len(view.ring_item.data) == int(np.sum(model.predict(ds.X) != ds.y))
+    presenter.set_highlight_misclassified(False)
+    assert not needs_rows(presenter) and not view.ring_item.isVisible()
 
 
 def test_presenter_many_features_hold_the_others_at_their_mean(presenter):
@@ -94,7 +141,7 @@ def test_presenter_many_features_hold_the_others_at_their_mean(presenter):
     others = [j for j in range(ds.n_features) if j not in (1, 3)]
     assert np.allclose(grid[:, others], means[others])
     assert presenter.secondary_view() is not None
-    assert presenter.needs_sample_output()
+    assert needs_rows(presenter)
 
 
 def test_presenter_regression_with_many_features_shows_predicted_vs_actual(presenter):
@@ -104,8 +151,10 @@ def test_presenter_regression_with_many_features_shows_predicted_vs_actual(prese
     ds = datasets.load_builtin(regression[0])
     presenter.set_dataset(ds)
     assert type(presenter.secondary_view()).__name__ == "PredictedActualView"
-    grid = presenter.grid_points()
-    presenter.apply(np.zeros(len(grid)), np.zeros(ds.n_samples), None)
+    model = LinearRegression(max_epochs=20).fit(ds.X, ds.y)
+    presenter.show_frames(frames_of(model, None, ds.X, ds.y, presenter.specs()))
+    view = presenter.secondary_view()
+    np.testing.assert_allclose(view.points_item.getData()[1], model.predict(ds.X))
 
 
 # --- the form built from PARAMS -----------------------------------------------------------

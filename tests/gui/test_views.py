@@ -907,3 +907,16 @@ def test_uniform_scatter_points_follow_the_view_and_the_item(qtbot):
     item.show()
     np.testing.assert_allclose(colour_at(-0.5, 0.5), orange, atol=2)
     assert np.all(colour_at(0.5, -0.5) == 255)
+
+
+def test_names_from_a_file_are_shown_as_plain_text(qtbot):
+    from gui.views import ClassificationView
+
+    view = show(qtbot, ClassificationView())
+    crafted = '<a href="x">click</a>'
+    view.set_data(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1]), [crafted, "b"])
+    view.set_axis_labels(crafted, "<b>y</b>")
+    label = view.plot_item.getAxis("bottom").label.toHtml()
+    assert "&lt;a href" in label and "<a href" not in label
+    legend_text = view.legend.items[0][1].text
+    assert "&lt;a href" in legend_text

@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 import datasets
 from algorithms import MODELS, Trainer
@@ -214,43 +214,6 @@ def test_bundled_table_with_many_features(qtbot, window):
     play_until(qtbot, window, 5)
 
 
-def test_load_csv_errors_keep_the_current_data(qtbot, window, monkeypatch, tmp_path):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    asked = []
-
-    def ask(parent, path, columns):
-        asked.append(columns)
-        return columns[-1], None  # the dialog's defaults: the last column, task decided from it
-
-    monkeypatch.setattr("gui.panels.dataset_panel.CsvImportDialog.ask", ask)
-    bad = tmp_path / "bad.csv"
-    bad.write_text("a,b\n1,2\n3\n")
-    before = window.dataset
-    monkeypatch.setattr(
-        "gui.panels.dataset_panel.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), "")
-    )
-    window.dataset_panel.load_button.click()
-    assert shown and shown[0]
-    assert window.dataset is before
-
-    good = tmp_path / "good.csv"
-    good.write_text("u,v,label\n0,0,a\n1,1,b\n0,1,a\n1,0,b\n2,2,a\n3,3,b\n")
-    monkeypatch.setattr(
-        "gui.panels.dataset_panel.QFileDialog.getOpenFileName", lambda *a, **k: (str(good), "")
-    )
-    with qtbot.waitSignal(window.dataset_changed, timeout=TIMEOUT_MS):
-        window.dataset_panel.load_button.click()
-    assert asked == [("a", "b"), ("u", "v", "label")]
-    assert window.dataset.n_samples == 6 and window.dataset.class_names == ("a", "b")
-    # the panel says where the data came from, and any generator is one pick away
-    assert window.dataset_panel.source()[0] == "custom"
-    assert not window.dataset_panel.regenerate_button.isEnabled()
-    with qtbot.waitSignal(window.dataset_changed, timeout=TIMEOUT_MS):
-        select_source(window, "moons")
-    assert window.dataset.name == "moons" and window.dataset_panel.regenerate_button.isEnabled()
-
-
 def test_learning_rate_changes_mid_training_without_a_reset(qtbot, window):
     play_until(qtbot, window, 20)
     field = window.model_panel.form().fields["learning_rate"]
@@ -335,13 +298,13 @@ def test_keep_model_swaps_data_without_reset(qtbot, window):
     ds = window.dataset
     more = datasets.Dataset(np.vstack([ds.X, [[0.0, 0.0]]]), np.append(ds.y, 1), ds.task, ds.feature_names, ds.class_names, ds.name)
     window.set_dataset(more, keep_model=True)
-    qtbot.waitUntil(lambda: "training on 301" in window.samples_label.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.samples_label.text().startswith("301 rows: training"), timeout=TIMEOUT_MS)
     assert window._generation == generation
 
 
 def test_3d_falls_back_to_the_heatmap_without_opengl(qtbot, window, monkeypatch):
     monkeypatch.setattr(views, "opengl_available", lambda: False)
-    window.presenter._gl_available = None
+    window.presenter._available.clear()
     with qtbot.waitSignal(window.training_reset, timeout=TIMEOUT_MS):
         select_source(window, "plane")
     assert window.toolbar.surface3d_action.isVisible()
@@ -361,7 +324,7 @@ def test_time_series_view(qtbot, window):
 def test_zooming_a_locked_frame_sends_the_worker_a_new_grid(qtbot, window):
     view = window.current_data_view()
     view.set_frame_locked(True)  # as draw mode does
-    with qtbot.waitSignal(window.presenter.grid_changed, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.presenter.specs_changed, timeout=TIMEOUT_MS):
         view.plot_item.vb.setRange(xRange=(0.0, 0.5), yRange=(0.0, 0.5), padding=0)
     grid = window.presenter.grid_points()
     assert grid[:, 0].min() >= -0.01 and grid[:, 0].max() <= 0.51
@@ -434,60 +397,6 @@ def test_generator_errors_show_inline_and_keep_the_data(qtbot, window, monkeypat
     with qtbot.waitSignal(window.dataset_changed, timeout=TIMEOUT_MS):
         window.dataset_panel.regenerate_button.click()
     assert not window.dataset_panel.error_label.isVisibleTo(window)
-
-
-def test_a_table_with_too_many_classes_is_refused_and_the_data_kept(qtbot, window, monkeypatch, tmp_path):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    many = tmp_path / "many.csv"
-    rows = "\n".join(f"{i},{i % 3},c{i % 10}" for i in range(40))
-    many.write_text("u,v,label\n" + rows + "\n")
-    before = window.dataset
-    window.dataset_panel.load_csv(str(many))
-    assert window.dataset is before
-    assert shown and "10 classes" in shown[0]
-    assert window.dataset_panel.summary.text().startswith(before.name)
-    assert window.dataset_panel.source() == ("generator", before.name)
-    with pytest.raises(ValueError, match="10 classes"):
-        window.set_dataset(datasets.load_csv(str(many)))
-
-
-def test_load_csv_asks_for_the_target_column_and_task(qtbot, window, monkeypatch, tmp_path):
-    from gui.panels.csv_dialog import CsvImportDialog
-
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    table = tmp_path / "table.csv"
-    table.write_text("height,group,weight\n1.5,0,60\n1.7,1,72.5\n1.6,0,65\n1.8,1,80\n1.55,0,58\n1.75,1,77\n")
-    dialog = CsvImportDialog(str(table), ("height", "group", "weight"))
-    qtbot.addWidget(dialog)
-    assert dialog.target() == "weight"  # the last column by default
-    assert dialog.task() is None
-    dialog.target_combo.setCurrentText("group")
-    dialog.task_combo.setCurrentIndex(1)
-    assert (dialog.target(), dialog.task()) == ("group", "classification")
-
-    monkeypatch.setattr("gui.panels.dataset_panel.QFileDialog.getOpenFileName", lambda *a, **k: (str(table), ""))
-    monkeypatch.setattr("gui.panels.dataset_panel.CsvImportDialog.ask", lambda parent, path, columns: ("height", "regression"))
-    with qtbot.waitSignal(window.dataset_changed, timeout=TIMEOUT_MS):
-        window.dataset_panel.load_button.click()
-    assert not shown
-    assert window.dataset.task == "regression"
-    assert window.dataset.feature_names == ("group", "weight")
-    np.testing.assert_allclose(np.ravel(window.dataset.y), [1.5, 1.7, 1.6, 1.8, 1.55, 1.75])
-
-    monkeypatch.setattr("gui.panels.dataset_panel.CsvImportDialog.ask", lambda parent, path, columns: ("group", "classification"))
-    with qtbot.waitSignal(window.dataset_changed, timeout=TIMEOUT_MS):
-        window.dataset_panel.load_button.click()
-    assert window.dataset.task == "classification"
-    assert window.dataset.class_names == ("0", "1")
-
-    # Cancelling the dialog loads nothing.
-    before = window.dataset
-    monkeypatch.setattr("gui.panels.dataset_panel.CsvImportDialog.ask", lambda parent, path, columns: None)
-    window.dataset_panel.load_button.click()
-    assert window.dataset is before
-    assert not shown
 
 
 def test_the_loss_view_is_redrawn_at_a_limited_rate_and_shows_every_epoch_once_paused(qtbot, window,

@@ -6,15 +6,15 @@ from __future__ import annotations
 import queue
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QObject, QThread, Slot
 
 import datasets
 from algorithms import LogisticRegression, NeuralNetwork, Trainer
-from gui import worker as worker_module
+from gui import pacing
 from gui.worker import Report, TrainingWorker
 
 from .conftest import TIMEOUT_MS
+from .specs import Outputs
 
 
 def moons(n=200):
@@ -28,8 +28,16 @@ def network(**params):
 
 
 def configure(ctl, ds, model, grid=True):
+    """Train ``model`` on ``ds``; the reports' frames carry its outputs on 400
+    points and on the rows (``frames["outputs"]``)."""
     grid_points = np.random.default_rng(0).uniform(-2, 2, size=(400, 2)) if grid else None
-    ctl.configure(model=model, transform=None, X=ds.X, y=ds.y, grid=grid_points, need_grid=True, need_samples=True)
+    ctl.configure(model=model, transform=None, X=ds.X, y=ds.y, specs={"outputs": Outputs(grid_points, rows=True)})
+
+
+def outputs(report):
+    """``(grid output, rows output)`` of a report, or ``(None, None)`` when
+    it carries no frame."""
+    return report.frames.get("outputs", (None, None))
 
 
 def query(qtbot, ctl, collector) -> dict:
@@ -47,8 +55,9 @@ def test_first_report_shows_the_untrained_model(qtbot, controller):
     first = collector.reports[0]
     assert first.epoch == 0 and first.epochs.size == 0
     assert first.generation == 1
-    assert first.grid_output.shape == (400, 2)
-    assert first.sample_output.shape == (ds.n_samples, 2)
+    grid_output, sample_output = outputs(first)
+    assert grid_output.shape == (400, 2)
+    assert sample_output.shape == (ds.n_samples, 2)
     assert np.array_equal(first.classes, [0, 1])
     assert first.val_mask.shape == (ds.n_samples,) and first.val_mask.dtype == bool
     assert first.n_samples == ds.n_samples
@@ -100,7 +109,7 @@ def test_at_most_one_report_in_flight_and_metrics_accumulate(qtbot):
     thread.start()
     try:
         ds = moons()
-        commands.put((1, "configure", dict(model=network(), X=ds.X, y=ds.y, grid=None)))
+        commands.put((1, "configure", dict(model=network(), X=ds.X, y=ds.y, specs={})))
         commands.put((2, "play"))
         qtbot.waitUntil(lambda: len(receiver.reports) == 1, timeout=TIMEOUT_MS)
         # Unacknowledged: the worker trains on but sends nothing more.
@@ -128,13 +137,14 @@ def test_emitted_arrays_are_never_touched_again(qtbot, controller):
     configure(ctl, moons(), network())
     ctl.play()
     qtbot.waitUntil(lambda: collector.epoch >= 50, timeout=TIMEOUT_MS)
-    snapshot = [(r.epochs.copy(), r.loss.copy(), None if r.grid_output is None else r.grid_output.copy()) for r in collector.reports]
+    snapshot = [(r.epochs.copy(), r.loss.copy(), None if outputs(r)[0] is None else outputs(r)[0].copy())
+                for r in collector.reports]
     qtbot.waitUntil(lambda: collector.epoch >= 150, timeout=TIMEOUT_MS)
     for report, (epochs, loss, grid) in zip(collector.reports, snapshot):
         assert np.array_equal(report.epochs, epochs)
         assert np.array_equal(report.loss, loss)
         if grid is not None:
-            assert np.array_equal(report.grid_output, grid)
+            assert np.array_equal(outputs(report)[0], grid)
 
 
 def test_step_trains_exactly_one_epoch(qtbot, controller):
@@ -216,7 +226,7 @@ def test_an_exception_in_training_is_reported_and_the_worker_lives_on(qtbot, con
 def test_bad_data_says_why_instead_of_crashing(qtbot, controller):
     ctl, collector = controller()
     empty = datasets.Dataset(np.zeros((0, 2)), np.zeros(0, dtype=np.int64), "classification", ("x1", "x2"), ("a", "b"))
-    ctl.configure(model=LogisticRegression(), transform=None, X=empty.X, y=empty.y, grid=None)
+    ctl.configure(model=LogisticRegression(), transform=None, X=empty.X, y=empty.y, specs={})
     qtbot.waitUntil(lambda: bool(collector.reports) and collector.reports[-1].stopped == "error", timeout=TIMEOUT_MS)
     assert collector.reports[-1].message.startswith("Cannot train")
     ds = moons()
@@ -236,7 +246,7 @@ def test_stop_mid_training_ends_the_thread(qtbot, controller):
 
 
 def test_costly_predictions_space_reports_out_and_every_frame_is_fresh(qtbot, controller, monkeypatch):
-    monkeypatch.setattr(worker_module, "OUTPUT_BUDGET", 0.01)  # predictions may take 1% of the time
+    monkeypatch.setattr(pacing, "OUTPUT_BUDGET", 0.01)  # predictions may take 1% of the time
     ctl, collector = controller()
     configure(ctl, moons(), network())
     ctl.play()
@@ -244,7 +254,7 @@ def test_costly_predictions_space_reports_out_and_every_frame_is_fresh(qtbot, co
     ctl.pause()
     training = [r for r in collector.reports if r.epochs.size]
     # every frame of a changed model carries that model's picture
-    assert all(r.grid_output is not None for r in training)
+    assert all(outputs(r)[0] is not None for r in training)
     # and the frames were spaced out: many epochs per report
     assert sum(r.epochs.size for r in training) / len(training) > 3
 
@@ -260,19 +270,13 @@ def test_a_bad_command_is_reported_and_the_worker_keeps_serving(qtbot, controlle
     qtbot.waitUntil(lambda: collector.epoch >= 5, timeout=TIMEOUT_MS)
 
 
-@pytest.mark.parametrize("gui_ms, render_ms, expected_ms", [
-    (1.0, 1.0, 1000 / 60),          # cheap frames: screen rate
-    (3.0, 1.0, 3.0 / 0.12),          # within the budget: 40 frames/s
-    (6.0, 1.0, 1000 / 32),           # over the budget: still MIN_FRAME_RATE ...
-    (15.0, 1.0, 15.0 / 0.3),         # ... unless that would take over GUI_MAX_BUDGET
-    (1.0, 20.0, 20.0 / 0.4),         # the render process's budget
-])
-def test_report_pacing_trades_frames_for_training_within_budgets(monkeypatch, gui_ms, render_ms, expected_ms):
-    monkeypatch.setattr(worker_module, "GUI_BUDGET", 0.12)
-    monkeypatch.setattr(worker_module, "GUI_MAX_BUDGET", 0.3)
-    monkeypatch.setattr(worker_module, "MIN_FRAME_RATE", 32.0)
-    monkeypatch.setattr(worker_module, "OUTPUT_BUDGET", 0.4)
-    worker = TrainingWorker(queue.SimpleQueue())
-    worker._gui_cost = gui_ms / 1000
-    worker._renderer.cost = render_ms / 1000
-    assert worker._report_interval() * 1000 == pytest.approx(expected_ms)
+def test_the_worker_paces_reports_with_the_costs_it_measures(qtbot, controller):
+    ctl, collector = controller()
+    configure(ctl, moons(), network())
+    ctl.play()
+    qtbot.waitUntil(lambda: collector.epoch >= 100, timeout=TIMEOUT_MS)
+    ctl.pause()
+    worker_pacing = ctl._worker.pacing
+    # the acks carried the GUI's cost and the renderer its own
+    assert worker_pacing.render_cost > 0 and worker_pacing.render_wall > 0
+    assert worker_pacing.report_interval() >= pacing.REPORT_INTERVAL

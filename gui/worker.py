@@ -566,7 +566,9 @@ class TrainingWorker(QObject):
             return
         try:
             state.model = _fresh_model(state.model)
-            state.trainer = Trainer(state.model, self._inputs(state.X), state.y,
+            # the window's split asked for explicitly; no per-epoch history
+            # (the loss view keeps the curves, within a bounded memory)
+            state.trainer = Trainer(state.model, self._inputs(state.X), state.y, keep_history=False,
                                     validation_fraction=state.model.validation_fraction)
             state.epoch_limit = int(state.model.max_epochs)
             self._plan_auto_rate()

@@ -296,7 +296,8 @@ class DatasetPanel(QWidget):
         if source is None or source[0] != "generator":
             return
         seed = self.generator_options().seed
-        seed.setValue(seed.value() + 1)  # regenerates through _on_option_changed
+        # regenerates through _on_option_changed; from the largest seed back to 0
+        seed.setValue(seed.value() + 1 if seed.value() < seed.maximum() else seed.minimum())
 
     def _on_load_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, "Load CSV", "", "CSV files (*.csv *.tsv *.txt);;All files (*)")

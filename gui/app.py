@@ -60,7 +60,7 @@ def _run_app(args: argparse.Namespace) -> int:
     close_on_signal = CloseOnSignal()
     window = None
     try:
-        window = MainWindow(dataset, model, transform)
+        window = MainWindow(dataset, model, transform, dtype=args.dtype)
         # Draw mode and GIF recording plug into the window's public hooks.
         from gui.draw import install_draw_mode
         from gui.gif.recorder import install_recorder

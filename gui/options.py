@@ -15,6 +15,12 @@ from typing import Any
 
 DEFAULT_DATASET = "spiral"
 DEFAULT_MODEL = "nn"
+#: the floating-point precisions training can compute in, the default first:
+#: float32 trains 1.2-1.9x faster (benchmarks/bench_training.py) and the
+#: pictures are drawn from float32 snapshots anyway; float64 keeps more
+#: digits, for values far from 1 without normalisation
+DTYPES = ("float32", "float64")
+DEFAULT_DTYPE = DTYPES[0]
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +70,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="network input features (default x1,x2); from: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)",
     )
     model.add_argument("--degree", type=int, default=1, metavar="N", help="add polynomial features up to this degree")
+    model.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        default=DEFAULT_DTYPE,
+        help="precision training computes in: float32 (default, faster) or float64 (more digits)",
+    )
     model.add_argument(
         "--param",
         action="append",

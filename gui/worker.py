@@ -70,7 +70,7 @@ from gui.views.frame import FrameComputer
 #: at all (an empty canvas, one class): a notice, not a failure
 CANNOT_TRAIN = "Cannot train"
 #: the configure() fields
-CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs"})
+CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs", "dtype"})
 
 
 @dataclass
@@ -262,6 +262,7 @@ class WorkerState:
     X: np.ndarray | None = None  # raw training rows, (n, d)
     y: np.ndarray | None = None  # their targets
     specs: dict = field(default_factory=dict)  # view id -> FrameSpec of the active views
+    dtype: np.dtype | None = None  # the precision the model gets its rows in (None: as given)
     trainer: Trainer | None = None  # the loop over the current model and data
     generation: int = 0  # bumped on every new trainer (reset): epochs restart at 0
     broken: bool = False  # the last trainer raised or diverged: Play starts afresh
@@ -485,6 +486,11 @@ class TrainingWorker(QObject):
                 state.rebuild = state.rebuild or "new data"
         if "specs" in fields:
             state.specs = dict(fields["specs"] or {})
+        if "dtype" in fields:
+            dtype = None if fields["dtype"] is None else np.dtype(fields["dtype"])
+            if dtype != state.dtype:
+                state.dtype = dtype
+                state.rebuild = state.rebuild or "new precision"
         state.frames_stale = True
         state.force_report = True
 
@@ -544,8 +550,12 @@ class TrainingWorker(QObject):
                 state.force_report = True
 
     def _inputs(self, X: np.ndarray) -> np.ndarray:
-        transform = self.state.transform
-        return transform.transform(X) if transform is not None else X
+        """The model's input rows for raw rows ``X``: through the transform,
+        in the precision asked for (the model computes in the dtype it is
+        given)."""
+        state = self.state
+        inputs = state.transform.transform(X) if state.transform is not None else X
+        return inputs if state.dtype is None else inputs.astype(state.dtype, copy=False)
 
     def _new_trainer(self, notice: str | None = None) -> None:
         """A new Trainer: fresh initial weights, epoch 0, a new generation."""
@@ -760,6 +770,9 @@ class TrainingController(QObject):
             :mod:`gui.views.frame`); reports carry their frames as
             ``frames``. Picklable specs are computed in the render process,
             others in the render thread.
+        dtype -- the precision to train in ("float32", "float64" or a NumPy
+            dtype; None: the rows' own): the model gets its rows in it and
+            computes in it. A change resets.
         """
         unknown = set(fields) - CONFIGURE_FIELDS
         if unknown:

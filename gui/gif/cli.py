@@ -211,7 +211,10 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     X, y = dataset.X, dataset.y
     # The window's split; no per-epoch history (the loss view keeps the curves
     # in bounded memory: a run of millions of epochs must not grow without end).
-    trainer = Trainer(model, transform.transform(X) if transform is not None else X, y,
+    inputs = transform.transform(X) if transform is not None else X
+    # in the precision asked for (--dtype), as the window trains: the model
+    # computes in the dtype of the rows it is given
+    trainer = Trainer(model, inputs.astype(args.dtype, copy=False), y,
                       validation_fraction=model.validation_fraction, keep_history=False)
     val_mask = np.zeros(dataset.n_samples, dtype=bool)
     val_mask[trainer.val_index] = True

@@ -42,7 +42,13 @@ report in flight (from the snapshot until the GUI's ack), and the GUI thread
 only hands finished arrays to its items.
 
 Pacing: :mod:`gui.pacing` (how often reports go, when slow-motion epochs are
-due), fed with the GUI's and the render process's measured costs.
+due, when training steps aside for a frame), fed with the GUI's and the
+render process's measured costs, the training thread's share of the CPU
+(its CPU time per epoch over the epoch's wall time) and the machine's load.
+Frames first: when a frame handed to the renderer is late (the render
+process did not get a core: other programs keep them busy), the training
+thread runs no epoch until it is made (the renderer wakes it) or until the
+next report is due, whichever comes first (``Pacing.frame_wait``).
 
 Commands are numbered; a report carries the number of the last command
 applied (``command_seq``), so the window can tell frames made for old specs
@@ -149,16 +155,18 @@ class Renderer:
     ``stop`` ends the thread and the process, killing a busy process.
 
     ``pacing`` receives each job's CPU time (the process's when it did the
-    job) and wall-clock time; ``error`` holds an exception a job raised (the
-    worker takes it and stops training).
+    job) and wall-clock time; ``rendered`` is called (in the render thread)
+    once a job's frames are made, before the report is sent; ``error``
+    holds an exception a job raised (the worker takes it and stops training).
     """
 
     #: seconds ``stop`` waits for the job at hand before killing the process
     STOP_GRACE = 0.2
 
-    def __init__(self, send, pacing_: pacing.Pacing, use_process: bool = True) -> None:
+    def __init__(self, send, pacing_: pacing.Pacing, use_process: bool = True, rendered=None) -> None:
         self._send = send  # called with the finished report, in the render thread
         self._pacing = pacing_
+        self._rendered = rendered
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._use_process = use_process
@@ -207,6 +215,8 @@ class Renderer:
                     self.error = exc.args[0] if isinstance(exc, RenderError) and isinstance(
                         exc.args[0], BaseException) else exc
                 finally:
+                    if job.model is not None and self._rendered is not None:
+                        self._rendered()
                     try:
                         self._send(job.report)
                     except RuntimeError:  # the worker is gone (shutting down): nobody to tell
@@ -276,10 +286,13 @@ class WorkerState:
     auto_rate: float | None = None  # the epochs per second "auto" chose for this run
     epoch_limit: int = 0  # the epoch the trainer stops at (max_epochs, counted from epoch 0)
     next_epoch_at: float = 0.0  # perf_counter() time the next slow-motion epoch is due
+    frame_sent_at: float | None = None  # frames first: perf_counter() time a frame went to the renderer ...
+    frame_wait: tuple = (0.0, 0.0)  # ... the (start, end) after it of training's wait if it is late ...
+    stepped_aside_at: float | None = None  # ... and the time that wait began
     # -- reporting -----------------------------------------------------------------
     in_flight: bool = False  # a report is out, not yet acknowledged
     force_report: bool = False  # report at once (a stop, a command), not at the next interval
-    last_report_at: float = 0.0  # perf_counter() time of the last report
+    report_due_at: float = 0.0  # perf_counter() time the next report is due (on a beat: pacing.next_due)
     pending: dict = field(default_factory=_empty_metrics)  # metrics of the epochs not yet reported
     stopped: str | None = None  # why training stopped, for the next report
     message: str | None = None  # its sentence, or a notice
@@ -311,8 +324,13 @@ class TrainingWorker(QObject):
         self._rate = pacing.RateMeter()
         # Frames are made by the renderer, from a snapshot of the model
         # (reused: its prediction buffers stay allocated).
-        self._renderer = Renderer(self.report_ready.emit, self.pacing)
+        self._renderer = Renderer(self.report_ready.emit, self.pacing, rendered=self._on_rendered)
         self._snapshot = None
+        # what training gets: its thread's CPU and wall time in epochs since
+        # the last measurement, handed to the pacing every MEASURE_SECONDS
+        self._load = pacing.LoadMeter()
+        self._epochs_cpu = self._epochs_wall = 0.0
+        self._measured_at = 0.0
 
     # --- the loop ----------------------------------------------------------
     @Slot()
@@ -336,6 +354,12 @@ class TrainingWorker(QObject):
         finally:
             renderer.stop()  # never leave the render thread behind
             self.finished.emit()
+
+    def _on_rendered(self) -> None:
+        """In the render thread: a frame is made; wakes the training thread
+        if it waits for it (frames first). Not numbered: no command of the
+        GUI's."""
+        self._commands.put((None, "rendered"))
 
     @property
     def output_cost(self) -> float:
@@ -378,13 +402,16 @@ class TrainingWorker(QObject):
         state = self.state
         now = time.perf_counter()
         deadlines = []
-        if self._training() and not state.record_hold:  # held: the ack (a command) wakes us
+        frame_wait = self._frame_wait_until(now)
+        if frame_wait is not None:  # frames first: the renderer wakes us
+            deadlines.append(frame_wait)
+        elif self._training() and not state.record_hold:  # held: the ack (a command) wakes us
             if state.steps > 0 or self._epochs_per_second is None:
                 return 0.0
             if not self._waiting_for_frame():  # else the ack wakes us
                 deadlines.append(state.next_epoch_at)  # slow motion
         if self._report_wanted() and not state.in_flight:
-            deadlines.append(state.last_report_at + self.pacing.report_interval())
+            deadlines.append(state.report_due_at)
         return max(0.0, min(deadlines) - now) if deadlines else None
 
     def _take_commands(self, timeout: float | None) -> None:
@@ -407,11 +434,37 @@ class TrainingWorker(QObject):
 
     def _epoch_due(self) -> bool:
         state = self.state
-        if not self._training() or state.record_hold:
+        if not self._training() or state.record_hold or self._frame_wait_until(time.perf_counter()) is not None:
             return False
         if state.steps > 0 or self._epochs_per_second is None:
             return True
         return not self._waiting_for_frame() and time.perf_counter() >= state.next_epoch_at
+
+    def _frame_wait_until(self, now: float) -> float | None:
+        """Frames first: the time until which training waits for a late
+        frame, or None (no frame being made, not late yet, or it waited to
+        the end of its wait)."""
+        state = self.state
+        sent = state.frame_sent_at
+        if sent is None:
+            return None
+        start, end = state.frame_wait
+        if now >= sent + end or not self._training():
+            self._frame_made(now)
+            return None
+        if now < sent + start:
+            return None
+        if state.stepped_aside_at is None:
+            state.stepped_aside_at = now
+        return sent + end
+
+    def _frame_made(self, now: float) -> None:
+        """The frame being made is done (or no longer waited for): training
+        goes on, and the pacing learns how long it stepped aside."""
+        state = self.state
+        if state.stepped_aside_at is not None:
+            self.pacing.training_stepped_aside(now - state.stepped_aside_at)
+        state.frame_sent_at = state.stepped_aside_at = None
 
     def _waiting_for_frame(self) -> bool:
         """Slow motion at up to screen rate shows every epoch in a frame of
@@ -425,9 +478,14 @@ class TrainingWorker(QObject):
     # --- commands ------------------------------------------------------------
     def _handle(self, command: tuple) -> None:
         state = self.state
-        state.command_seq, name, *args = command
+        seq, name, *args = command
+        if name == "rendered":  # from the render thread
+            self._frame_made(time.perf_counter())
+            return
+        state.command_seq = seq
         if name == "ack":
             state.in_flight = False
+            self._frame_made(time.perf_counter())
             self.pacing.frame_drawn(args[0] if args else None)
             if state.hold_reported:  # the recorded epoch is on screen (and captured): go on
                 state.record_hold = state.hold_reported = False
@@ -604,14 +662,17 @@ class TrainingWorker(QObject):
             if state.steps == 0:
                 state.force_report = True
         elif self._epochs_per_second is not None:
-            state.next_epoch_at = pacing.next_epoch_due(state.next_epoch_at, self._epochs_per_second,
-                                                        time.perf_counter())
+            state.next_epoch_at = pacing.next_due(state.next_epoch_at, 1.0 / self._epochs_per_second,
+                                                  time.perf_counter())
+        started, started_cpu = time.perf_counter(), time.thread_time()
         try:
             record = state.trainer.step()
         except Exception as exc:
             self._fail(exc)
             return
-        self._rate.add(time.perf_counter(), record.epoch)
+        now = time.perf_counter()
+        self._measure(now - started, time.thread_time() - started_cpu, now)
+        self._rate.add(now, record.epoch)
         state.frames_stale = True
         if record.stop_reason != "diverged":  # a diverged epoch was undone: no point to plot
             pending = state.pending
@@ -633,6 +694,21 @@ class TrainingWorker(QObject):
             state.broken = record.stop_reason == "diverged"
             state.force_report = True
 
+    def _measure(self, wall: float, cpu: float, now: float) -> None:
+        """Count an epoch's wall and CPU time; every MEASURE_SECONDS, tell the
+        pacing what training got and how busy the machine is."""
+        self._epochs_wall += wall
+        self._epochs_cpu += cpu
+        if now - self._measured_at < pacing.MEASURE_SECONDS:
+            return
+        if self._measured_at:
+            self.pacing.training_measured(self._epochs_cpu, self._epochs_wall)
+        others = self._load.sample(self.pacing.render_cpu_total)
+        if others is not None:
+            self.pacing.machine_measured(others)
+        self._measured_at = now
+        self._epochs_cpu = self._epochs_wall = 0.0
+
     def _fail(self, exc: BaseException) -> None:
         """An exception in training: stop, tell the GUI, keep the thread alive."""
         state = self.state
@@ -652,7 +728,7 @@ class TrainingWorker(QObject):
         if state.in_flight or not self._report_wanted():
             return
         now = time.perf_counter()
-        if not state.force_report and now - state.last_report_at < self.pacing.report_interval():
+        if not state.force_report and now < state.report_due_at:
             return
         self._send_report(now)
 
@@ -708,7 +784,9 @@ class TrainingWorker(QObject):
         if state.record_hold:
             state.hold_reported = True
         state.in_flight = True
-        state.last_report_at = now
+        state.report_due_at = pacing.next_due(state.report_due_at, self.pacing.report_interval(), now)
+        if snapshot is not None:  # frames first: training waits for it if it is late
+            state.frame_sent_at, state.frame_wait = now, self.pacing.frame_wait()
         data = (state.X, state.y, state.transform)
         self._renderer.submit(_RenderJob(report, snapshot, data, state.specs))
 

@@ -215,7 +215,8 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     # in the precision asked for (--dtype), as the window trains: the model
     # computes in the dtype of the rows it is given
     trainer = Trainer(model, inputs.astype(args.dtype, copy=False), y,
-                      validation_fraction=model.validation_fraction, keep_history=False)
+                      validation_fraction=model.validation_fraction, keep_history=False,
+                      split="last" if dataset.time is not None else None)
     val_mask = np.zeros(dataset.n_samples, dtype=bool)
     val_mask[trainer.val_index] = True
 

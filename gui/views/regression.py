@@ -8,19 +8,36 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ._scatter import UniformScatterItem
-from ._style import (POINT_SIZE, WHITE, GridFramedView, PlotView, as_1d, as_mask, as_points, cache_static,
-                     displayable, set_label, style_plot, train_sample, validation_sample)
-from .classification import SmoothImageItem
 from ._colormaps import REGRESSION_CMAP
-from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE
+from ._scatter import GroupedScatter, UniformScatterItem
+from ._style import (
+    POINT_SIZE,
+    WHITE,
+    GridFramedView,
+    PlotView,
+    as_1d,
+    as_mask,
+    as_points,
+    displayable,
+    drawn_rows,
+    sample_note,
+    set_label,
+    style_plot,
+    train_sample,
+    validation_sample,
+)
+from .classification import SmoothImageItem
+from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE, REGRESSION_STOPS, map_stops
 from .grid import frame_range
 
 CURVE_POINTS = 400     # samples of the fitted curve across the frame
+DEFAULT_HORIZON = 50   # steps of the time series' forecast past the end
 HEATMAP_SIZE = 200     # grid points per axis of the prediction heatmap
 POINT_COLOR = PALETTE[0]
 POINT_EDGE = (45, 45, 45, 200)
 VAL_DIAMOND_SIZE = 11
+#: target colour steps of the heatmap's points (the heatmap itself is smooth)
+COLOUR_LEVELS = 16
 
 
 def target_levels(y: np.ndarray) -> tuple[float, float]:
@@ -42,11 +59,18 @@ def target_levels(y: np.ndarray) -> tuple[float, float]:
     return (low, high)
 
 
-def target_brushes(y: np.ndarray, levels: tuple[float, float]) -> list:
-    """One brush per target value, from REGRESSION_CMAP over ``levels``."""
+def target_level(y: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
+    """``(n,)`` int: the colour level ``0..COLOUR_LEVELS - 1`` of each target
+    over ``levels`` (the map's position ``t = (y - low) / (high - low)``, in
+    COLOUR_LEVELS equal steps: a point's colour is its step's middle)."""
     t = np.clip((y - levels[0]) / (levels[1] - levels[0]), 0.0, 1.0)
-    rgba = REGRESSION_CMAP.map(np.nan_to_num(t, nan=0.5), mode="byte")    # (n, 4) uint8
-    return [pg.mkBrush(*color) for color in rgba]
+    return np.minimum((np.nan_to_num(t, nan=0.5) * COLOUR_LEVELS).astype(np.intp), COLOUR_LEVELS - 1)
+
+
+def split_looks(size: float, train_edge: float, val_edge: float) -> list[dict]:
+    """The looks of training (filled) and validation (hollow) points."""
+    return [{"symbol": "o", "size": size, "brush": pg.mkBrush(POINT_COLOR), "pen": pg.mkPen(WHITE, width=train_edge)},
+            {"symbol": "o", "size": size, "brush": pg.mkBrush(WHITE), "pen": pg.mkPen(POINT_COLOR, width=val_edge)}]
 
 
 class Regression1DView(PlotView):
@@ -62,12 +86,8 @@ class Regression1DView(PlotView):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
-        self.points_item = pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, antialias=True,
-                                              brush=pg.mkBrush(POINT_COLOR),
-                                              pen=pg.mkPen(WHITE, width=1))
-        self.points_item.setZValue(10)
-        cache_static(self.points_item)
-        self.plot_item.addItem(self.points_item)
+        # training points filled, validation points hollow
+        self.points = GroupedScatter(self.plot_item, split_looks(POINT_SIZE, 1.0, 2.2))
         self.curve_item = pg.PlotDataItem(pen=pg.mkPen(FIT_COLOR, width=3), antialias=True)
         self.curve_item.setZValue(5)
         self.plot_item.addItem(self.curve_item)
@@ -84,15 +104,11 @@ class Regression1DView(PlotView):
         x = as_1d("x", x, finite=True)
         y = as_1d("y", y, x.shape[0], finite=True)
         val_mask = as_mask("val_mask", val_mask, x.shape[0])
-        if val_mask.any():
-            self.points_item.setData(
-                x=x, y=y,
-                brush=np.where(val_mask, pg.mkBrush(WHITE), pg.mkBrush(POINT_COLOR)),
-                pen=np.where(val_mask, pg.mkPen(POINT_COLOR, width=2.2),
-                             pg.mkPen(WHITE, width=1)))
-        else:
-            self.points_item.setData(x=x, y=y)
-        entries = [(self.points_item, "data")]
+        drawn = drawn_rows(x.shape[0])
+        rows = slice(None) if drawn is None else drawn
+        self.points.set_data(np.column_stack([x[rows], y[rows]]), val_mask[rows].astype(np.intp))
+        self.set_caption(sample_note(x.shape[0]), "sample")
+        entries = [(self.points.items[0], "data")]
         if val_mask.any():
             entries = [(self._samples[0], "train"), (self._samples[1], "validation")]
         self._set_legend(entries + [(self.curve_item, "model")])
@@ -158,11 +174,13 @@ class RegressionHeatmapView(GridFramedView):
         self.colorbar.setImageItem(self.image_item, insert_in=self.plot_item)
         style_plot(self.colorbar)
         set_label(self.colorbar, "left", "target")
-        self.points_item = pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, antialias=True,
-                                              pen=pg.mkPen(POINT_EDGE, width=1))
-        self.points_item.setZValue(10)
-        cache_static(self.points_item)
-        self.plot_item.addItem(self.points_item)
+        # one look per colour level of the target and split: training
+        # points circles, validation points diamonds
+        colours = map_stops((np.arange(COLOUR_LEVELS) + 0.5) / COLOUR_LEVELS, REGRESSION_STOPS)
+        edge = pg.mkPen(POINT_EDGE, width=1)
+        self.points = GroupedScatter(self.plot_item, [
+            {"symbol": symbol, "size": size, "brush": pg.mkBrush(*colour), "pen": edge}
+            for symbol, size in (("o", POINT_SIZE), ("d", VAL_DIAMOND_SIZE)) for colour in colours])
         self._samples = (pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, brush=pg.mkBrush(MUTED),
                                             pen=pg.mkPen(POINT_EDGE, width=1)),
                          pg.ScatterPlotItem(symbol="d", size=VAL_DIAMOND_SIZE,
@@ -182,15 +200,15 @@ class RegressionHeatmapView(GridFramedView):
         val_mask = as_mask("val_mask", val_mask, X2.shape[0])
         self._levels = target_levels(y)
         self.colorbar.setLevels(values=self._levels)
-        brushes = target_brushes(y, self._levels)
+        drawn = drawn_rows(X2.shape[0])
+        rows = slice(None) if drawn is None else drawn
+        self.points.set_data(X2[rows], target_level(y[rows], self._levels) + COLOUR_LEVELS * val_mask[rows])
+        self.set_caption(sample_note(X2.shape[0]), "sample")
         if val_mask.any():
-            self.points_item.setData(pos=X2, brush=brushes, symbol=np.where(val_mask, "d", "o"),
-                                 size=np.where(val_mask, VAL_DIAMOND_SIZE, POINT_SIZE))
             self._set_legend([(self._samples[0], "train"), (self._samples[1], "validation")])
         else:
-            self.points_item.setData(pos=X2, brush=brushes)
             self._set_legend([])
-        self._set_points(X2)
+        self._set_points(X2.copy())
 
     def set_surface(self, values) -> None:
         """The model's predictions on :meth:`grid_spec`'s points (shape
@@ -212,7 +230,8 @@ class RegressionHeatmapView(GridFramedView):
 
 class PredictedActualView(PlotView):
     """Predicted against actual target, one point per row, with the y = x
-    line a perfect model would sit on and R² in the title. Suits data with
+    line a perfect model would sit on; the title says which rows (R² per
+    split is in the loss view's readout). Suits data with
     any number of features. ``set_data`` runs every frame (the predictions
     move), so the points are a :class:`~._scatter.UniformScatterItem`: one
     look for all, positions set in milliseconds even for 100k rows (a
@@ -243,37 +262,50 @@ class PredictedActualView(PlotView):
             self._y_true = y_true.copy()
             frame = frame_range(y_true)
             self.plot_item.vb.setRange(xRange=frame, yRange=frame, padding=0)
-        total = np.sum((y_true - y_true.mean()) ** 2) if y_true.size else 0.0
-        if y_true.size and finite.all() and total > 0:
-            with np.errstate(over="ignore"):                  # a wild model: R² -> -inf
-                r2 = 1.0 - np.sum((y_true - y_pred) ** 2) / total
-            self._set_title(f"R² = {r2:.3f}")
-        else:
-            self._set_title("")
+        self._set_title(f"all {y_true.size:,} rows, training and validation" if y_true.size else "")
 
     def _set_title(self, text: str) -> None:
-        self.plot_item.setTitle(text, color="#{:02x}{:02x}{:02x}".format(*FOREGROUND),
-                                size="10pt")
+        if text != getattr(self, "_title", None):
+            self._title = text
+            self.plot_item.setTitle(text, color="#{:02x}{:02x}{:02x}".format(*FOREGROUND), size="10pt")
 
 
 class TimeSeriesView(PlotView):
     """A signal over time (grey line; training samples filled, validation
-    samples hollow) and the model's one-step-ahead prediction."""
+    samples hollow), the model's one-step-ahead prediction, and its forecast
+    past the end (fed its own predictions, dashed) for ``horizon_box``
+    steps."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self.signal_item = pg.PlotDataItem(pen=pg.mkPen(MUTED, width=1.2), antialias=True)
         self.signal_item.setZValue(1)
         self.plot_item.addItem(self.signal_item)
-        self.points_item = pg.ScatterPlotItem(symbol="o", size=6, antialias=True,
-                                              brush=pg.mkBrush(POINT_COLOR),
-                                              pen=pg.mkPen(WHITE, width=0.8))
-        self.points_item.setZValue(5)
-        cache_static(self.points_item)
-        self.plot_item.addItem(self.points_item)
+        self.points = GroupedScatter(self.plot_item, split_looks(6, 0.8, 1.8), z_value=5)
         self.prediction_item = pg.PlotDataItem(pen=pg.mkPen(FIT_COLOR, width=2), antialias=True)
         self.prediction_item.setZValue(10)
         self.plot_item.addItem(self.prediction_item)
+        self.forecast_item = pg.PlotDataItem(
+            pen=pg.mkPen(FIT_COLOR, width=2, style=QtCore.Qt.PenStyle.DashLine), antialias=True)
+        self.forecast_item.setZValue(10)
+        self.plot_item.addItem(self.forecast_item)
+        # The forecast's length, under the plot.
+        row = QtWidgets.QHBoxLayout()
+        row.setContentsMargins(8, 2, 8, 4)
+        label = QtWidgets.QLabel("Forecast past the end:")
+        self.horizon_box = QtWidgets.QSpinBox()
+        self.horizon_box.setRange(0, 1000)
+        self.horizon_box.setSingleStep(10)
+        self.horizon_box.setValue(DEFAULT_HORIZON)
+        self.horizon_box.setSuffix(" steps")
+        tip = ("How far the dashed forecast runs past the last sample: the model is fed its own "
+               "predictions, one step at a time. 0 for none.")
+        for widget in (label, self.horizon_box):
+            widget.setToolTip(tip)
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.layout().addLayout(row)
+        self._step = 1.0
         self._samples = (pg.ScatterPlotItem(symbol="o", size=6, brush=pg.mkBrush(POINT_COLOR),
                                             pen=pg.mkPen(WHITE, width=0.8)),
                          pg.ScatterPlotItem(symbol="o", size=6, brush=pg.mkBrush(WHITE),
@@ -291,27 +323,42 @@ class TimeSeriesView(PlotView):
         val_mask = as_mask("val_mask", val_mask, time.shape[0])
         self._order = np.argsort(time, kind="stable")
         self._time = time[self._order]
+        self._last_value = y[self._order][-1:]
+        self.forecast_item.setData([], [])
         self.signal_item.setData(self._time, y[self._order])
+        self.points.set_data(np.column_stack([time, y]), val_mask.astype(np.intp))
         if val_mask.any():
-            self.points_item.setData(
-                x=time, y=y,
-                brush=np.where(val_mask, pg.mkBrush(WHITE), pg.mkBrush(POINT_COLOR)),
-                pen=np.where(val_mask, pg.mkPen(POINT_COLOR, width=1.8),
-                             pg.mkPen(WHITE, width=0.8)))
             entries = [(self._samples[0], "train"), (self._samples[1], "validation")]
         else:
-            self.points_item.setData(x=time, y=y)
             entries = [(self._samples[0], "data")]
         self.prediction_item.setData([], [])
         self._set_legend(entries + [(self.prediction_item, "one-step-ahead prediction")])
         self.plot_item.vb.setRange(xRange=frame_range(time, padding=0.02),
                                    yRange=frame_range(y), padding=0)
 
+    def set_forecast(self, time, values) -> None:
+        """The forecast past the end: ``time`` and ``values``, both (h,);
+        None hides it. The x range makes room for it."""
+        if time is None or len(time) == 0:
+            self.forecast_item.setData([], [])
+            return
+        time = as_1d("time", time, finite=True)
+        values = as_1d("values", values, time.shape[0])
+        # joined to the last sample, so the dashes continue the signal
+        x = np.concatenate([self._time[-1:], time]) if self._time.size else time
+        y = np.concatenate([self._last_value, displayable(values)]) if self._time.size else displayable(values)
+        self.forecast_item.setData(x, y)
+        end = float(time[-1])
+        if end > self.plot_item.vb.viewRange()[0][1]:
+            start = float(self._time[0]) if self._time.size else float(time[0])
+            self.plot_item.vb.setXRange(*frame_range(np.array([start, end]), padding=0.02), padding=0)
+
     def set_prediction(self, yhat) -> None:
         """The model's prediction for every sample (shape (n,), in the order
         given to :meth:`set_data`; NaN leaves a gap); None hides it."""
         if yhat is None:
             self.prediction_item.setData([], [])
+            self.forecast_item.setData([], [])
             return
         yhat = as_1d("yhat", yhat, self._time.shape[0])
         self.prediction_item.setData(self._time, displayable(yhat[self._order]))

@@ -100,23 +100,40 @@ def busy_machine(seconds: float):
         hog.wait()
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds process ``pid`` has used, from /proc (Linux; NaN elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (OSError, ValueError, IndexError):
+        return math.nan
+
+
 class MachineMeter:
-    """Busy cores of the whole machine (every program, this one included)
-    between ``start`` and ``stop``, from /proc/stat (Linux; NaN elsewhere)."""
+    """Between ``start`` and ``stop``: busy cores of the whole machine
+    (``busy``: every program, this one included) and of the programs other
+    than this one and its render process (``others``), from /proc (Linux;
+    NaN elsewhere)."""
 
     def __init__(self) -> None:
         self._read = pacing.proc_stat_reader()
         self._start = None
         self.cores = pacing.usable_cores()
-        self.busy = math.nan
+        self.busy = self.others = math.nan
 
-    def start(self) -> None:
-        self._start = self._read() if self._read else None
+    def start(self, pids: list[int]) -> None:
+        self._pids = pids
+        self._start = (self._read() if self._read else None, [process_cpu(pid) for pid in pids],
+                       time.perf_counter())
 
     def stop(self) -> None:
         end = self._read() if self._read else None
-        if self._start is not None and end is not None and end[1] > self._start[1]:
-            self.busy = self.cores * (end[0] - self._start[0]) / (end[1] - self._start[1])
+        start, cpu, started = self._start
+        if start is not None and end is not None and end[1] > start[1]:
+            self.busy = self.cores * (end[0] - start[0]) / (end[1] - start[1])
+            ours = sum(process_cpu(pid) - before for pid, before in zip(self._pids, cpu))
+            self.others = max(0.0, self.busy - ours / (time.perf_counter() - started))
 
 
 def load_text() -> str:
@@ -214,7 +231,8 @@ class WindowRun:
                 self.timer.start()
             self._spin(WARMUP_SECONDS)
             probe.worst_gap = 0.0
-            machine.start()
+            renderer = window.controller._worker._renderer.process
+            machine.start([os.getpid()] + ([renderer.pid] if renderer is not None else []))
             for piece in range(pieces):
                 if piece:
                     window.play()
@@ -242,6 +260,7 @@ class WindowRun:
                 "output_ms_per_frame": worker.output_cost * 1000,
                 "output_wall_ms_per_frame": rules.render_wall * 1000,
                 "machine_busy": machine.busy,
+                "machine_others": machine.others,
                 "paced_rate": rules.frame_rate(),
                 "training_share": rules.training_share,
                 "others": rules.others,
@@ -293,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         ("epochs/s in the window", "epochs_per_second", "{:10.1f}", ""),
         ("epochs/s headless", "headless", "{:10.1f}", ""),
         ("machine busy (cores)", "machine_busy", "{:10.2f}", f"(of {pacing.usable_cores()}, this app included)"),
+        ("other programs (cores)", "machine_others", "{:10.2f}", "(the busy cores less this app's)"),
         ("pacing: frames/s it asks", "paced_rate", "{:10.1f}", ""),
         ("pacing: training's CPU share", "training_share", "{:10.0%}", "(of its thread's time in epochs)"),
         ("pacing: other programs", "others", "{:10.2f}", "(cores, as the pacing measured them)"),

@@ -62,8 +62,8 @@ SCREEN_RATE = 60.0
 #: ... i.e. this many seconds apart at the least
 REPORT_INTERVAL = 1.0 / SCREEN_RATE
 #: frames per second the pacing keeps whatever training loses (30, what a
-#: person sees as smooth motion, aimed a little higher because reports
-#: leave at epoch boundaries, a little after they are due) ...
+#: person sees as smooth motion, aimed a little higher: on a busy machine
+#: some frames come late) ...
 MIN_FRAME_RATE = 32.0
 #: ... as long as the GUI thread's drawing takes at most this share of a
 #: core (of the lock) at that rate ...
@@ -226,8 +226,12 @@ class Pacing:
 
     def frame_rate(self) -> float:
         """Frames per second wanted: the floor (rule 1), or more, up to
-        screen rate, as far as spare cores and training's share allow (rule 3)."""
-        return max(self.floor_rate(), min(SCREEN_RATE, self.core_rate(), self.allowed_rate))
+        screen rate, as far as spare cores and training's share allow (rule
+        3), and never so many that the GUI thread's drawing would take more
+        than GUI_MAX_BUDGET of the lock (spare cores do not make the lock
+        any less shared)."""
+        rate = max(self.floor_rate(), min(SCREEN_RATE, self.core_rate(), self.allowed_rate))
+        return min(rate, GUI_MAX_BUDGET / self.gui_cost) if self.gui_cost > 0 else rate
 
     def report_interval(self) -> float:
         """Seconds between reports: 1 / frame_rate(), never below REPORT_INTERVAL."""

@@ -35,6 +35,14 @@ def test_the_floor_is_min_frame_rate_unless_frames_are_pathologically_costly(gui
     assert busy.report_interval() == pytest.approx(1 / expected)
 
 
+def test_spare_cores_do_not_let_costly_gui_frames_take_more_of_the_lock():
+    # 4 idle cores carry 150 frames/s of these, but 15 ms of GUI time a frame
+    # at more than 20 a second would hold the lock over 30% of the time
+    idle = keep_share(rules(gui_ms=15.0, render_ms=5.0, cores=4), share=0.95)
+    assert idle.core_rate() == pytest.approx(150.0)
+    assert idle.frame_rate() == pytest.approx(0.3 / 0.015)
+
+
 def test_a_busy_machine_keeps_the_floor_however_little_training_gets():
     busy = keep_share(rules(cores=2, others=1.0), share=0.4)  # training waits more than it runs
     assert busy.allowed_rate == pacing.MIN_FRAME_RATE

@@ -306,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         run["load"] = load_text()
         runs[name] = run
     idle, busy = runs["idle"], runs["busy"]
-    print(f"{'':30s}{'idle':>10s}{'busy':>10s}   (busy: one other program keeps a core busy)")
+    print(f"{'':30s}{'idle':>10s}{'busy':>10s}   (idle: the machine as it was; busy: plus a program "
+          f"of the benchmark's own keeping a core busy)")
     rows = [
         ("frames drawn per second", "frames_per_second", "{:10.1f}", "(target >= 30 in both)"),
         ("epochs/s in the window", "epochs_per_second", "{:10.1f}", ""),

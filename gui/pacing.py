@@ -27,10 +27,10 @@ so the rules are, in this order:
 2. When frames are late, training steps aside for them: a frame handed to
    the render process and not made some time after stops training until it
    is made, or until the next report is due (:meth:`Pacing.frame_wait`).
-   That time is steered frame by frame so that frames are made in time for
-   the next report: earlier after a late frame, later after an early one,
-   never later than the last moment from which the render process, given
-   training's core, still makes it in time. On a machine with a core to
+   That time is steered frame by frame so that frames are on screen in
+   time for the next report: earlier after a late frame, later after an
+   early one, never later than the last moment from which the render
+   process, given training's core, still makes it in time. On a machine with a core to
    spare the render process is done long before, and training never waits;
    when other programs keep the cores busy, the render process gets
    training's core for as long as the frame needs it, and training takes
@@ -71,8 +71,8 @@ GUI_MAX_BUDGET = 0.3
 #: ... and the render process at most this share of a core
 RENDER_MAX_BUDGET = 0.5
 #: frames first: the time a report's frame leaves besides the render
-#: process's and the GUI thread's CPU time, for the report to leave at an
-#: epoch boundary and the threads to hand over
+#: process's and the GUI thread's CPU time, for the worker to take the
+#: acknowledgement at an epoch boundary and the threads to hand over
 FRAME_MARGIN = 0.004
 #: above MIN_FRAME_RATE, frames go faster only while training keeps this
 #: share of its thread's wall time on the CPU (the rest it waits: for the
@@ -142,7 +142,7 @@ class Pacing:
         [MIN_FRAME_RATE, SCREEN_RATE].
     wait_start : float
         Seconds after a frame went to the renderer from which training waits
-        for it (rule 2), steered by each frame's render time.
+        for it (rule 2), steered by the time each frame took to the screen.
     stepped_aside : float
         Seconds training waited for late frames (rule 2), in all.
     """
@@ -167,16 +167,19 @@ class Pacing:
             self.gui_cost = smoothed(self.gui_cost, min(float(gui_seconds), MAX_FRAME_COST), 0.2)
 
     def frame_rendered(self, cpu_seconds: float, wall_seconds: float) -> None:
-        """The render thread (or process) made a report's frames in
-        ``wall_seconds``: update the costs, and steer when training steps
-        aside (rule 2) by how much later or earlier than its deadline this
-        frame was made."""
+        """The render thread (or process) made a report's frames."""
         self.render_cost = smoothed(self.render_cost, cpu_seconds, 0.3)
         self.render_wall = smoothed(self.render_wall, wall_seconds, 0.3)
         self.render_cpu_total += cpu_seconds
+
+    def frame_shown(self, latency: float) -> None:
+        """A frame was on screen (its acknowledgement taken by the worker)
+        ``latency`` seconds after it went to the renderer: steer when
+        training steps aside (rule 2) by how much later or earlier than its
+        deadline that was."""
         deadline, latest = self._frame_deadlines()
         start = min(self.wait_start, latest)
-        self.wait_start = min(latest, max(0.0, start - (wall_seconds - deadline)))
+        self.wait_start = min(latest, max(0.0, start - (latency - deadline)))
 
     def training_measured(self, cpu_seconds: float, wall_seconds: float) -> None:
         """The training thread ran epochs for ``wall_seconds`` and was on a
@@ -248,12 +251,12 @@ class Pacing:
 
     def _frame_deadlines(self) -> tuple[float, float]:
         """``(deadline, latest)`` after a frame went to the renderer: when it
-        must be made for the GUI thread to draw it before the next report
-        (the report interval less the GUI's CPU time and FRAME_MARGIN), and
-        the last moment from which the render process, given training's
-        core, still makes it by then (less its CPU time too)."""
-        deadline = self.report_interval() - self.gui_cost - FRAME_MARGIN
-        return deadline, max(0.0, deadline - self.render_cost)
+        must be on screen for the next report to leave on time (the report
+        interval less FRAME_MARGIN), and the last moment from which the
+        render process, given training's core, and then the GUI thread
+        still get it there by then (less their CPU time per frame)."""
+        deadline = self.report_interval() - FRAME_MARGIN
+        return deadline, max(0.0, deadline - self.render_cost - self.gui_cost)
 
 
 class LoadMeter:

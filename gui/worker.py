@@ -291,6 +291,7 @@ class WorkerState:
     frame_sent_at: float | None = None  # frames first: perf_counter() time a frame went to the renderer ...
     frame_wait: tuple = (0.0, 0.0)  # ... the (start, end) after it of training's wait if it is late ...
     stepped_aside_at: float | None = None  # ... and the time that wait began
+    frame_out_at: float | None = None  # the time the frame in flight went to the renderer, until its ack
     # -- reporting -----------------------------------------------------------------
     in_flight: bool = False  # a report is out, not yet acknowledged
     force_report: bool = False  # report at once (a stop, a command), not at the next interval
@@ -490,8 +491,12 @@ class TrainingWorker(QObject):
             return
         state.command_seq = seq
         if name == "ack":
+            now = time.perf_counter()
             state.in_flight = False
-            self._frame_made(time.perf_counter())
+            self._frame_made(now)
+            if state.frame_out_at is not None:
+                self.pacing.frame_shown(now - state.frame_out_at)
+                state.frame_out_at = None
             self.pacing.frame_drawn(args[0] if args else None)
             if state.hold_reported:  # the recorded epoch is on screen (and captured): go on
                 state.record_hold = state.hold_reported = False
@@ -819,6 +824,7 @@ class TrainingWorker(QObject):
         state.report_due_at = pacing.next_due(state.report_due_at, self.pacing.report_interval(), now)
         if snapshot is not None:  # frames first: training waits for it if it is late
             state.frame_sent_at, state.frame_wait = now, self.pacing.frame_wait()
+        state.frame_out_at = now if snapshot is not None else None
         data = (state.X, state.y, state.transform)
         self._renderer.submit(_RenderJob(report, snapshot, data, state.specs))
 

@@ -52,40 +52,41 @@ def test_a_busy_machine_keeps_the_floor_however_little_training_gets():
 # -- rule 2: frames first --------------------------------------------------------------
 def test_training_waits_for_a_frame_only_once_it_would_be_late():
     # W2 on 2 cores: 32 frames/s, 10 ms of render CPU and 4 of GUI a frame.
-    # A render process with a core of its own is done ~11 ms after the frame
-    # is handed over; training waits only for a frame not made 13.25 ms
-    # after (31.25 - 10 - 4 - 4), which the render process, given training's
-    # core, still finishes in time for the next report (at 31.25 ms).
+    # A render process with a core of its own has the frame drawn ~16 ms
+    # after it is handed over; training waits only for a frame not made
+    # 13.25 ms after (31.25 - 4 - 10 - 4), which the render process, given
+    # training's core, and the GUI thread still get on screen in time for
+    # the next report (at 31.25 ms).
     start, end = rules(gui_ms=4.0, render_ms=10.0, cores=2, others=1.0).frame_wait()
     assert end == pytest.approx(1 / 32)
-    assert start == pytest.approx(1 / 32 - 0.010 - 0.004 - pacing.FRAME_MARGIN)
+    assert start == pytest.approx(1 / 32 - pacing.FRAME_MARGIN - 0.010 - 0.004)
     # a render of 20 ms: the floor is 25 frames/s (half a core), and a frame
-    # is late after 40 - 20 - 8 - 4 ms
+    # is late after 40 - 4 - 20 - 8 ms
     start, end = rules(gui_ms=8.0, render_ms=20.0, cores=2, others=1.0).frame_wait()
     assert end == pytest.approx(1 / 25)
-    assert start == pytest.approx(0.040 - 0.028 - pacing.FRAME_MARGIN)
+    assert start == pytest.approx(0.040 - pacing.FRAME_MARGIN - 0.028)
 
 
-def test_the_wait_is_steered_by_how_late_frames_are_made():
+def test_the_wait_is_steered_by_how_late_frames_reach_the_screen():
     busy = rules(gui_ms=4.0, render_ms=10.0, cores=2, others=1.0)
-    deadline = 1 / 32 - 0.004 - pacing.FRAME_MARGIN  # 23.25 ms: made by then, drawn in time
-    latest = deadline - 0.010
+    deadline = 1 / 32 - pacing.FRAME_MARGIN  # 27.25 ms: on screen by then, the next report leaves on time
+    latest = deadline - 0.010 - 0.004
     assert busy.frame_wait()[0] == pytest.approx(latest)
-    busy.frame_rendered(0.010, deadline + 0.00475)  # made 4.75 ms late: wait that much earlier
+    busy.frame_shown(deadline + 0.00475)  # 4.75 ms late: wait that much earlier
     assert busy.frame_wait()[0] == pytest.approx(latest - 0.00475)
-    busy.frame_rendered(0.010, 0.060)  # far too late: wait from the start
+    busy.frame_shown(0.060)  # far too late: wait from the start
     assert busy.frame_wait()[0] == 0.0
-    # the other program stopped: frames made in 11 ms, so the wait moves
-    # later by the 12.25 ms to spare, and no later than the latest
-    busy.frame_rendered(0.010, 0.011)
-    assert busy.frame_wait()[0] == pytest.approx(deadline - 0.011)
-    busy.frame_rendered(0.010, 0.011)
+    # the other program stopped: frames on screen in 16 ms, so the wait moves
+    # later by the 11.25 ms to spare, and no later than the latest
+    busy.frame_shown(0.016)
+    assert busy.frame_wait()[0] == pytest.approx(deadline - 0.016)
+    busy.frame_shown(0.016)
     assert busy.frame_wait()[0] == pytest.approx(latest)
 
 
 def test_the_wait_follows_the_rate_asked():
     # 4 idle cores, training keeping its share: 60 frames/s, a frame is late
-    # after 16.7 - 14 - 4 ms: at once
+    # after 16.7 - 4 - 14 ms: at once
     fast = keep_share(rules(gui_ms=4.0, render_ms=10.0, cores=4), share=0.95)
     assert fast.frame_wait() == (0.0, pytest.approx(1 / 60))
     cheap = keep_share(rules(gui_ms=1.0, render_ms=3.0, cores=4), share=0.95)

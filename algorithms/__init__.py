@@ -4,7 +4,7 @@
 scikit-learn estimator API; all three train through the one loop in
 ``training.Trainer`` (``fit`` runs it to the end, the GUI drives it epoch by
 epoch). Hyperparameters are declared once per model in ``PARAMS``.
-``model_state`` / ``model_from_state`` turn a model into JSON and arrays and
+``state.model_state`` / ``state.model_from_state`` turn a model into JSON and arrays and
 back (``Trainer.state_dict()`` and ``Trainer(..., resume=...)`` for the loop).
 
 NumPy and the standard library only: no Qt, no plotting, no torch.
@@ -15,7 +15,6 @@ from .linear import LinearRegression
 from .logistic import LogisticRegression
 from .neural_network import NeuralNetwork
 from .params import MAX_PARAMETERS, Param
-from .state import model_from_state, model_state
 from .training import SPLITS, EpochRecord, Trainer
 
 MODELS = {"linear": LinearRegression, "logistic": LogisticRegression, "nn": NeuralNetwork}
@@ -33,6 +32,4 @@ __all__ = [
     "is_classifier",
     "MAX_PARAMETERS",
     "SPLITS",
-    "model_state",
-    "model_from_state",
 ]

@@ -8,7 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from algorithms import LinearRegression, LogisticRegression, NeuralNetwork, Trainer, model_from_state, model_state
+from algorithms import LinearRegression, LogisticRegression, NeuralNetwork, Trainer
+from algorithms.state import model_from_state, model_state
 
 from .helpers import sine, spiral, two_moons
 

@@ -147,6 +147,42 @@ class PeakHistory:
         columns = slice(raw.column(raw.base), raw.column(raw.end))
         return raw.x[columns], raw.low[:, columns]
 
+    # -- saving and restoring ------------------------------------------------
+    def state(self, metric: str):
+        """A copy of everything held, as a ``sessions.history.HistoryState``
+        (what a session file stores; ``metric``: what the series' score is)."""
+        from sessions.history import HistoryLevel, HistoryState
+
+        levels = []
+        for number, window in enumerate(self._levels):
+            columns = slice(window.column(window.base), window.column(window.end))
+            low = window.low[:, columns].copy()
+            high = low if number == 0 else window.high[:, columns].copy()
+            levels.append(HistoryLevel(window.base, window.end, window.x[columns].copy(), low, high))
+        return HistoryState(metric, self.rows, self.raw_limit, self.block_limit, self.size, self.first_x,
+                            tuple(levels))
+
+    @classmethod
+    def from_state(cls, state) -> "PeakHistory":
+        """The history a (checked) ``HistoryState`` describes: it draws and
+        grows exactly like the one that was saved."""
+        history = cls(state.rows, state.raw_limit, state.block_limit)
+        history._levels = []
+        for number, level in enumerate(state.levels):
+            limit = state.raw_limit if number == 0 else state.block_limit
+            window = _Window(state.rows, limit, paired=number > 0)
+            held = level.end - level.base
+            window._allocate(max(16, held))
+            window.x[:held] = level.x
+            window.low[:, :held] = level.low
+            if number > 0:
+                window.high[:, :held] = level.high
+            window.base, window.end = level.base, level.end
+            history._levels.append(window)
+        history.size = state.size
+        history.first_x = state.first_x
+        return history
+
     # -- appending ---------------------------------------------------------
     def append(self, x: np.ndarray, values: np.ndarray) -> None:
         """Add samples: ``x (m,)`` increasing after ``last_x``, ``values (rows, m)``."""

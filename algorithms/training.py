@@ -263,6 +263,13 @@ class Trainer:
                                  f"has {self._network.theta.shape[0]} parameters")
             self._best_theta = best_theta.astype(self._network.dtype)
 
+    @property
+    def best_epoch(self) -> int:
+        """The epoch with the lowest monitored loss (validation loss, or the
+        training loss without a split) since training (re)started: the one
+        early stopping restores."""
+        return self._best_epoch
+
     # -- partial_fit's loop --------------------------------------------------------
     def has_params_of(self, model) -> bool:
         """Whether ``model`` is this Trainer's, with the very hyperparameter

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._epoch = 0
         self._last_loss = math.nan
         self._closed = False
+        self._restoring = None  # (command number, session) of a session being opened, until its run reports
         self._view_seq = 0  # the last command that changed what the views need
         self._last_stop: str | None = None  # why training last stopped (report.stopped), None since a reset
         self._history_since = 0  # epochs shown before the last change of data or learning rate
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.loss_view = views.LossView()
         self._build_layout()
         self._connect()
+        self._build_file_menu()
 
         if dataset is None:
             dataset, model, transform = default_run()
@@ -369,10 +371,12 @@ class MainWindow(QMainWindow):
         self._view_seq = self.controller.configure(model=model, transform=self.model_panel.build_transform(),
                                                    specs=self.presenter.specs())
 
-    def _apply_dataset(self, dataset, *, keep_model: bool) -> str | None:
+    def _apply_dataset(self, dataset, *, keep_model: bool, model=None, resume=None) -> str | None:
         """Show ``dataset`` and hand it to the worker. With ``keep_model``
         (Draw-mode edits) the model goes on training unless the data no
-        longer fit it; returns why it was reset then (None: kept)."""
+        longer fit it; returns why it was reset then (None: kept).
+        ``model`` and ``resume`` (a session being opened): that model, and
+        the ``Trainer.state_dict()`` it continues from, instead of a new one."""
         previous = self._trained
         self._dataset = dataset
         self.dataset_panel.set_current(dataset, edited=keep_model)
@@ -393,9 +397,11 @@ class MainWindow(QMainWindow):
                   "split": "last" if dataset.time is not None else None}
         new_model = not keep_model or reset is not None
         if new_model:
-            fields["model"] = self.model_panel.build_model()
+            fields["model"] = self.model_panel.build_model() if model is None else model
             fields["transform"] = self.model_panel.build_transform()
             fields["keep_model"] = False
+            if resume is not None:
+                fields["resume"] = resume
             self._live_values = fields["model"].get_params()
             self.presenter.set_model(fields["model"], notify=False)
         self.presenter.set_dataset(dataset, shown)
@@ -600,6 +606,8 @@ class MainWindow(QMainWindow):
             self.presenter.new_run()
             self._last_loss = math.nan
             self.training_reset.emit()
+            if self._restoring is not None and report.command_seq >= self._restoring[0]:
+                self._show_restored_curves(self._restoring[1])
         # Outputs made before the views' last change belong to the old grid
         # or data: skip them (the next report brings matching ones).
         current = report.command_seq >= self._view_seq
@@ -704,6 +712,72 @@ class MainWindow(QMainWindow):
 
     def _status(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    # --- sessions ----------------------------------------------------------------------------------
+    def _build_file_menu(self) -> None:
+        """The File menu: open and save sessions, export the model or a
+        Python script, copy the command that replays the run
+        (``gui/session_actions.py``)."""
+        from gui.session_actions import SessionActions
+
+        self.session_actions = SessionActions(self)
+
+    def restore_session(self, session) -> None:
+        """Show the saved run ``session`` (a checked ``sessions.Session``) as
+        it was, paused: its data (with the generator's options when it was
+        generated), model, input features, view settings and, once the
+        worker reports it, its loss curves; Play continues from its epoch
+        with the very next epoch the saved run would have trained.
+        ``ValueError`` (and nothing changes) for data the window cannot show."""
+        dataset = session.dataset
+        reason = self.unshowable_reason(dataset)
+        if reason is not None:
+            raise ValueError(reason)
+        view = session.view
+        self.controller.pause()
+        self.toolbar.set_running(False)
+        panel = self.dataset_panel
+        recipe = session.recipe
+        if recipe is not None and recipe["kind"] == "generator":
+            panel.select_source("generator", recipe["name"], emit=False)
+            panel.generator_options(recipe["name"]).set_values(recipe["options"])
+        elif recipe is not None:
+            panel.select_source("builtin", recipe["name"], emit=False)
+        else:  # drawn or loaded points: the panel says so
+            panel.select_source("custom", "", emit=False)
+        panel.set_current(dataset)  # fills the axis choices for this data
+        panel.x_combo.blockSignals(True)
+        panel.y_combo.blockSignals(True)
+        panel.two_features_check.blockSignals(True)
+        panel.x_combo.setCurrentIndex(view["shown_features"][0])
+        panel.y_combo.setCurrentIndex(view["shown_features"][1])
+        panel.two_features_check.setChecked(view["two_features"])
+        for widget in (panel.x_combo, panel.y_combo, panel.two_features_check):
+            widget.blockSignals(False)
+        trained = session.trained_data()
+        n_classes = trained.n_classes if trained.task == "classification" else None
+        self.model_panel.set_task(trained.task, n_classes, trained.n_features)
+        self.model_panel.set_model(session.model, session.transform)
+        for action, option, on in ((self.toolbar.misclassified_action, "mistakes", view["mistakes"]),
+                                   (self.toolbar.surface3d_action, "3d", view["surface3d"])):
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+            self.presenter.set_option(option, on)
+        self.loss_view.set_log_scale(view["log_scale"])
+        self.toolbar.set_speed(view["speed"])  # the worker hears it (speed_changed)
+        model = session.model if session.trainer is not None else None
+        self._apply_dataset(dataset, keep_model=False, model=model, resume=session.trainer)
+        self._restoring = (self._model_seq, session)
+
+    def _show_restored_curves(self, session) -> None:
+        """The opened session's run has reported: show its curves, marks and
+        why it had stopped."""
+        self._restoring = None
+        if session.history is not None and session.trainer is not None:
+            self.loss_view.restore_history(session.history, session.view["marks"])
+        self._last_stop = session.stop_reason
+        self._history_since = self.loss_view.n_epochs
 
     # --- closing ----------------------------------------------------------------------------------
     def shutdown(self) -> None:

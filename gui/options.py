@@ -18,7 +18,11 @@ DEFAULT_MODEL = "nn"
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the dataset and model options to ``parser``."""
+    """Add the dataset and model options, and ``--session``, to ``parser``."""
+    parser.add_argument_group("session").add_argument(
+        "--session", metavar="FILE",
+        help="a saved run (.mlfs, File > Save session in the window): its data, model, features and weights, "
+             "instead of the options below")
     data = parser.add_argument_group("dataset (one of --dataset, --csv, --builtin)")
     data.add_argument(
         "--dataset",
@@ -152,6 +156,17 @@ def load_dataset(args: argparse.Namespace):
         if args.builtin not in datasets.BUILTINS:
             raise ValueError(f"--builtin must be one of {', '.join(datasets.BUILTINS)}, got {args.builtin!r}")
         return datasets.load_builtin(args.builtin)
+    name, options = generator_recipe(args)
+    return datasets.make(name, **options)
+
+
+def generator_recipe(args: argparse.Namespace) -> tuple[str, dict]:
+    """``(name, options)``: the generator the options ask for (when neither
+    ``--csv`` nor ``--builtin`` is given) and the keyword arguments of
+    ``datasets.make`` that make its points, defaults filled in (what the
+    window's data panel shows)."""
+    import datasets
+
     name = args.dataset or DEFAULT_DATASET
     if name not in datasets.GENERATORS:
         raise ValueError(f"--dataset must be one of {', '.join(datasets.GENERATORS)}, got {name!r}")
@@ -165,7 +180,9 @@ def load_dataset(args: argparse.Namespace):
         if "n_classes" not in by_name:
             raise ValueError(f"--classes does not apply to the {name!r} dataset")
         options["n_classes"] = args.classes
-    return datasets.make(name, n_samples=args.samples, noise=args.noise, random_state=args.seed, **options)
+    return name, {"n_samples": spec.default_n_samples if args.samples is None else args.samples,
+                  "noise": spec.default_noise if args.noise is None else args.noise,
+                  "random_state": args.seed, **options}
 
 
 def build_model(args: argparse.Namespace, dataset):
@@ -236,9 +253,30 @@ def build_transform(args: argparse.Namespace, dataset):
     return FeatureTransform(features=features or ("x1", "x2"), degree=args.degree)
 
 
+def given_run_options(args: argparse.Namespace) -> list[str]:
+    """The dataset and model options given on the command line (not left at
+    their defaults), as they are spelled there: what ``--session`` replaces."""
+    defaults = argparse.ArgumentParser()
+    add_run_arguments(defaults)
+    default_values = vars(defaults.parse_args([]))
+    given = []
+    for action in defaults._actions:  # noqa: SLF001 - argparse keeps its options here
+        if action.dest in ("help", "session") or not action.option_strings:
+            continue
+        if getattr(args, action.dest, default_values[action.dest]) != default_values[action.dest]:
+            given.append(action.option_strings[0])
+    return given
+
+
 def check_run_arguments(args: argparse.Namespace) -> None:
     """Raise ``ValueError`` with a one-line reason for options that are wrong
-    whatever the data: a seed out of range, ``--target`` without ``--csv``."""
+    whatever the data: a seed out of range, ``--target`` without ``--csv``,
+    dataset or model options beside ``--session``."""
+    if getattr(args, "session", None):
+        given = given_run_options(args)
+        if given:
+            raise ValueError(f"--session brings its own data and model; drop {', '.join(given)} "
+                             f"(or drop --session)")
     low, high = seed_range()
     if not low <= args.seed <= high:
         raise ValueError(f"--seed must be between {low} and {high}, got {args.seed}")

@@ -70,7 +70,7 @@ from gui.views.frame import FrameComputer
 #: at all (an empty canvas, one class): a notice, not a failure
 CANNOT_TRAIN = "Cannot train"
 #: the configure() fields
-CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs", "split"})
+CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs", "split", "resume"})
 
 
 @dataclass
@@ -100,6 +100,19 @@ class Report:
     auto_rate: float | None = None  # with speed "auto": the epochs per second it chose
     kept_epoch: int | None = None  # early stopping restored this epoch's parameters
     epoch_limit: int = 0  # the epoch training stops at (Max epochs)
+
+
+@dataclass
+class RunCapture:
+    """The worker's training state at one epoch boundary, for a session file
+    (``TrainingController.capture_state``): copies the worker never touches again."""
+
+    generation: int  # the trainer's generation (Report.generation)
+    epoch: int  # epochs trained (0 without a trainer)
+    model: object  # algorithms.state.model_state(model): (description, arrays); a ValueError if it cannot be stored
+    trainer: tuple | None  # Trainer.state_dict(), None when nothing trains
+    transform: object  # the FeatureTransform the model's inputs go through, or None
+    command_seq: int  # the capture command's number: reports from it on show this epoch's curves
 
 
 def _empty_metrics() -> dict[str, list]:
@@ -264,6 +277,7 @@ class WorkerState:
     y: np.ndarray | None = None  # their targets
     specs: dict = field(default_factory=dict)  # view id -> FrameSpec of the active views
     split: str | None = None  # the validation split: None (the model's rule) or "last" (a time series)
+    resume: tuple | None = None  # Trainer.state_dict() the next trainer continues (model is fitted), once
     trainer: Trainer | None = None  # the loop over the current model and data
     generation: int = 0  # bumped on every new trainer (reset): epochs restart at 0
     broken: bool = False  # the last trainer raised or diverged: Play starts afresh
@@ -302,6 +316,7 @@ class TrainingWorker(QObject):
 
     report_ready = Signal(object)  # Report
     params_reported = Signal(object)  # dict: the model's get_params() + "epoch"
+    state_captured = Signal(object)  # RunCapture, answer to "capture"
     finished = Signal()
 
     def __init__(self, commands: queue.SimpleQueue) -> None:
@@ -469,6 +484,8 @@ class TrainingWorker(QObject):
                     self._move_limit(int(params["max_epochs"]))
         elif name == "query":
             self._answer_query()
+        elif name == "capture":
+            self._capture()
         elif name == "stop":
             self._alive = False
 
@@ -478,6 +495,7 @@ class TrainingWorker(QObject):
         state = self.state
         if "model" in fields:
             state.model, state.transform = fields["model"], fields.get("transform")
+            state.resume = fields.get("resume")
             state.rebuild = "new model"
         if "X" in fields:
             state.X, state.y = fields["X"], fields["y"]
@@ -567,8 +585,15 @@ class TrainingWorker(QObject):
         state.val_mask_changed = True
         state.frames_stale = True
         state.force_report = True
+        resume, state.resume = state.resume, None
         if state.model is None or state.X is None:
             return
+        if resume is not None:
+            try:
+                self._resume_trainer(resume)
+                return
+            except Exception as exc:  # noqa: BLE001 - the data do not fit the saved model: start afresh, say why
+                state.message = f"The saved model could not continue ({exc}); it starts again from epoch 0."
         try:
             state.model = _fresh_model(state.model)
             # the window's split asked for explicitly; no per-epoch history
@@ -583,6 +608,43 @@ class TrainingWorker(QObject):
             state.steps = 0
             state.stopped = "error"
             state.message = f"{CANNOT_TRAIN}: {exc}"
+
+    def _resume_trainer(self, resume: tuple) -> None:
+        """Continue the fitted ``state.model`` where ``resume`` (a
+        ``Trainer.state_dict()``) left it: the same epoch, limit, rows and
+        stopping state, so the next epoch is the one the saved run would
+        have trained. Raises when the model cannot continue on the data."""
+        state = self.state
+        description, arrays = resume
+        state.trainer = Trainer(state.model, self._inputs(state.X), state.y, keep_history=False,
+                                validation_fraction=state.model.validation_fraction, split=state.split,
+                                resume=(dict(description), dict(arrays)))
+        state.epoch_limit = int(description["limit"])
+        state.broken = state.trainer.stop_reason == "diverged"
+        self._plan_auto_rate()
+
+    def _capture(self) -> None:
+        """Answer "capture": the model's and the trainer's state now (at an
+        epoch boundary), copied; the next report follows at once, so the
+        window's curves reach this very epoch."""
+        from algorithms.state import model_state
+
+        state = self.state
+        trainer = state.trainer
+        try:
+            model = model_state(state.model) if state.model is not None else None
+        except ValueError as exc:  # e.g. labels that cannot be stored without pickle
+            model = exc
+        capture = RunCapture(
+            generation=state.generation,
+            epoch=0 if trainer is None else int(trainer.epoch),
+            model=model,
+            trainer=None if trainer is None or state.broken else trainer.state_dict(),
+            transform=state.transform,
+            command_seq=state.command_seq,
+        )
+        state.force_report = True
+        self.state_captured.emit(capture)
 
     def _answer_query(self) -> None:
         state = self.state
@@ -722,6 +784,7 @@ class TrainingController(QObject):
 
     report_received = Signal(object)  # Report
     params_reported = Signal(object)  # dict, answer to query_params()
+    state_captured = Signal(object)  # RunCapture, answer to capture_state()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -734,6 +797,7 @@ class TrainingController(QObject):
         # Bound methods of this GUI-thread object: queued into the GUI thread.
         self._worker.report_ready.connect(self._on_report_ready)
         self._worker.params_reported.connect(self._on_params_reported)
+        self._worker.state_captured.connect(self._on_state_captured)
         self._worker.finished.connect(self._thread.quit)
         app = QCoreApplication.instance()
         if app is not None:  # last line of defence: never leave the thread running at exit
@@ -771,6 +835,10 @@ class TrainingController(QObject):
         split -- how validation rows are chosen for the next trainer: None
             (random, stratified for classes) or "last" (the end of a time
             series: no future leaking into training).
+        resume -- with ``model``: a fitted model (e.g. from a session file)
+            and its ``Trainer.state_dict()``: training continues from that
+            epoch, bit for bit, instead of from fresh weights (falling back
+            to fresh weights, with a notice, when the data do not fit it).
         """
         unknown = set(fields) - CONFIGURE_FIELDS
         if unknown:
@@ -815,6 +883,13 @@ class TrainingController(QObject):
         has drawn it (so a recording at any speed holds the epochs it wants);
         None when not recording."""
         self._send("record", every)
+
+    def capture_state(self) -> int:
+        """Ask the worker for its model's and trainer's state at the next
+        epoch boundary (for a session file); the answer comes as
+        ``state_captured`` (a :class:`RunCapture`), and a report follows it.
+        Returns the command's number."""
+        return self._send("capture")
 
     def query_params(self) -> None:
         """Ask the worker for the model's current hyperparameters; the answer
@@ -871,5 +946,9 @@ class TrainingController(QObject):
     @Slot(object)
     def _on_params_reported(self, params: dict) -> None:
         self.params_reported.emit(params)
+
+    @Slot(object)
+    def _on_state_captured(self, capture) -> None:
+        self.state_captured.emit(capture)
 
 

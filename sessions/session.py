@@ -35,8 +35,10 @@ FORMAT = "mlfs-session"
 FORMAT_VERSION = 1
 SUFFIX = ".mlfs"
 #: the view settings a session keeps, with their defaults
-VIEW_DEFAULTS = {"shown_features": [0, 1], "log_scale": False, "surface3d": False, "mistakes": False,
-                 "speed": "auto"}
+VIEW_DEFAULTS = {"shown_features": [0, 1], "two_features": False, "log_scale": False, "surface3d": False,
+                 "mistakes": False, "speed": "auto", "marks": []}
+#: most marks the loss chart keeps, and the longest text of one
+MAX_MARKS, MAX_MARK_TEXT = 64, 200
 #: the sections of session.json
 SECTIONS = ("format", "version", "dataset", "features", "model", "trainer", "history", "view", "stop_reason")
 STOP_REASONS = (None, "max_epochs", "early_stopping", "diverged", "error")
@@ -89,9 +91,25 @@ class Session:
         """Epochs the model has been trained (0 before training)."""
         return 0 if self.trainer is None else int(self.trainer[0]["epoch"])
 
+    def trained_data(self):
+        """What the model trains on: the dataset, or with the view's "train
+        on these two features only" (data of more than two features, not a
+        time series) its two shown columns, as the window does."""
+        return trained_data(self.dataset, self.view)
+
     def fresh_model(self):
         """An untrained model with the session's hyperparameters (to replay the run from its seed)."""
         return type(self.model)(**self.model.get_params())
+
+
+def trained_data(dataset, view: dict):
+    """The dataset the model trains on for these view settings (see
+    ``Session.trained_data``)."""
+    if not view.get("two_features") or dataset.n_features <= 2 or dataset.time is not None:
+        return dataset
+    first, second = view["shown_features"]
+    names = dataset.feature_names
+    return dataset.replace(X=dataset.X[:, [first, second]], feature_names=(names[first], names[second]))
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -170,13 +188,15 @@ def _from_document(document: dict, arrays: dict) -> Session:
         raise ValueError(f"the section {missing[0]!r} is missing from session.json")
     parts = _split_arrays(arrays)
     dataset, recipe = _dataset(document["dataset"], parts.pop("dataset", {}))
-    transform = _transform(document["features"], dataset)
+    view = _check_view(document["view"], dataset)
+    trained = trained_data(dataset, view)
+    transform = _transform(document["features"], trained)
     model = model_from_state(document["model"], parts.pop("model", {}))
-    _check_model_fits(model, dataset, transform)
+    _check_model_fits(model, trained, transform)
     trainer = None
     if document["trainer"] is not None:
         trainer = (document["trainer"], parts.pop("trainer", {}))
-        _check_trainer(model, dataset, transform, trainer)
+        _check_trainer(model, trained, transform, trainer)
     elif parts.pop("trainer", None):
         raise ValueError("trainer arrays are stored but no trainer is described")
     history = None
@@ -191,7 +211,6 @@ def _from_document(document: dict, arrays: dict) -> Session:
         raise ValueError("history arrays are stored but no history is described")
     if parts:
         raise ValueError(f"arrays of an unknown section {sorted(parts)[0]!r}")
-    view = _check_view(document["view"], dataset)
     stop_reason = document["stop_reason"]
     if stop_reason not in STOP_REASONS:
         raise ValueError(f"stop_reason must be one of {', '.join(map(repr, STOP_REASONS))}, got {stop_reason!r}")
@@ -326,9 +345,17 @@ def _check_view(view, dataset) -> dict:
     if (not isinstance(shown, list) or len(shown) != 2
             or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < max(d, 1) for i in shown)):
         raise ValueError(f"view.shown_features must be two column numbers below {d}, got {shown!r}")
-    for name in ("log_scale", "surface3d", "mistakes"):
+    if d >= 2 and shown[0] == shown[1]:
+        raise ValueError(f"view.shown_features must be two different columns, got {shown!r}")
+    for name in ("two_features", "log_scale", "surface3d", "mistakes"):
         if not isinstance(checked[name], bool):
             raise ValueError(f"view.{name} must be true or false")
+    marks = checked["marks"]
+    if (not isinstance(marks, list) or len(marks) > MAX_MARKS
+            or not all(isinstance(mark, list) and len(mark) == 2 and isinstance(mark[0], (int, float))
+                       and not isinstance(mark[0], bool) and math.isfinite(mark[0]) and isinstance(mark[1], str)
+                       and len(mark[1]) <= MAX_MARK_TEXT for mark in marks)):
+        raise ValueError(f"view.marks must be a list of at most {MAX_MARKS} [epoch, text] pairs")
     speed = checked["speed"]
     if not (speed is None or speed == "auto" or (isinstance(speed, numbers.Real) and not isinstance(speed, bool)
                                                  and math.isfinite(speed) and 0 < speed <= 1e9)):

@@ -594,6 +594,29 @@ class LossView(QtWidgets.QWidget):
         self.epoch_label.set_runs([("epoch 0", None, True), _GAP, _TRAIN_KEY, ("  ", None, False), _VAL_KEY])
         self.readout.set_runs([(f"loss –  ·  {metric_name} –", None, False)])
 
+    def history_state(self):
+        """The curves as kept (a ``sessions.history.HistoryState``, copies)
+        and the marks ``[[epoch, text], ...]``, for a session file."""
+        return self._history.state(self._metric), [[epoch, text] for epoch, text in self.marks.marks]
+
+    def restore_history(self, state, marks=()) -> None:
+        """Show a saved history (a checked ``HistoryState``) and its marks in
+        place of the curves: drawn, and grown by ``append``, exactly as the
+        view that saved it."""
+        self.reset(state.metric)
+        self._history = PeakHistory.from_state(state)
+        if self._history.size:
+            # The plots' extents from every value held (each level keeps the
+            # extremes of the epochs it no longer holds one by one).
+            columns = {name: np.concatenate([values for level in state.levels
+                                             for values in (level.low[row], level.high[row])])
+                       for row, name in enumerate(SERIES)}
+            self._update_ranges(columns)
+        for epoch, text in marks:
+            self.marks.add(epoch, text)
+        self._stale = True
+        self.redraw()
+
     def add_mark(self, epoch: float, text: str) -> None:
         """Mark an event at ``epoch`` on the loss plot (a live change of the
         learning rate, an edit of the data, training going on after a stop,

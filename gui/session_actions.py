@@ -28,6 +28,8 @@ import datasets
 from gui.panels.messages import show_error
 
 SESSION_FILTER = "Sessions (*.mlfs);;All files (*)"
+MODEL_FILTER = "NumPy weights (*.npz);;All files (*)"
+PYTHON_FILTER = "Python scripts (*.py);;All files (*)"
 
 
 def dataset_recipe(panel, dataset) -> dict | None:
@@ -54,7 +56,7 @@ def dataset_recipe(panel, dataset) -> dict | None:
 class _Pending:
     """A save or export waiting for the worker's state and the report after it."""
 
-    kind: str  # "save"
+    kind: str  # "save", "model" or "python"
     path: str
     seq: int  # the capture command's number
     resume_play: bool  # Play was on: go on once written
@@ -90,6 +92,14 @@ class SessionActions(QObject):
                                         "Save this run (data, model, weights, curves, view) to a .mlfs file.")
         self.save_as_action = self._action("Save session &as…", QKeySequence("Ctrl+Shift+S"),
                                            self._on_save_as_triggered, "Save this run to a new .mlfs file.")
+        menu.addSeparator()
+        self.export_model_action = self._action(
+            "Export &model…", QKeySequence(), self._on_export_model_triggered,
+            "Write the trained weights (.npz) and a JSON description of the model beside them.")
+        self.export_python_action = self._action(
+            "Export as &Python…", QKeySequence(), self._on_export_python_triggered,
+            "Write a standalone NumPy script: the data, the model's forward pass and training loop written "
+            "out, and the trained weights.")
         window.controller.state_captured.connect(self._on_state_captured)
         window.controller.report_received.connect(self._on_report_received)
 
@@ -184,6 +194,8 @@ class SessionActions(QObject):
         try:
             if pending.kind == "save":
                 self._write_session(pending.path, pending.capture)
+            else:
+                self._write_export(pending.kind, pending.path, pending.capture)
         finally:
             if pending.resume_play:
                 self._window.controller.play()
@@ -218,6 +230,54 @@ class SessionActions(QObject):
         window.statusBar().showMessage(f"Saved {Path(path).name} at epoch {capture.epoch:,}.", 8000)
         self.finished.emit("save", path)
 
+    # --- exporting --------------------------------------------------------------------
+    def export_model(self, path: str | None = None) -> bool:
+        """Export the trained model as ``path`` (.npz weights) and the same
+        name with .json (its description); ``finished("model", path)``
+        once written. Returns whether exporting started."""
+        return self._export("model", path, "Export model", "model.npz", MODEL_FILTER, ".npz")
+
+    def export_python(self, path: str | None = None) -> bool:
+        """Export the run as a standalone NumPy script ``path`` (with a CSV
+        of the data beside it when they are large); ``finished("python",
+        path)`` once written. Returns whether exporting started."""
+        return self._export("python", path, "Export as Python", "model.py", PYTHON_FILTER, ".py")
+
+    def _export(self, kind, path, title, name, filters, suffix) -> bool:
+        if path is None:
+            stem = (self._window.dataset.name or "model") + "_" + name
+            path = self._ask_path(title, stem, filters, suffix)
+            if not path:
+                return False
+        return self._start(kind, str(path))
+
+    def _write_export(self, kind: str, path: str, capture) -> None:
+        from algorithms.state import model_from_state
+        from sessions.export import export_model
+        from sessions.python_export import export_python
+
+        window = self._window
+        title = "Cannot export the model" if kind == "model" else "Cannot export the Python script"
+        if isinstance(capture.model, Exception) or capture.model is None or capture.trainer is None:
+            self._fail(title, "there is no trained model yet: the data cannot be trained (see the message above "
+                              "the plot)" if capture.trainer is None else f"the model cannot be stored: {capture.model}")
+            return
+        model = model_from_state(*capture.model)
+        data = window._trained  # what the model trains on (the two shown columns when training on those only)
+        try:
+            if kind == "model":
+                written = export_model(model, path, feature_names=data.feature_names, transform=capture.transform,
+                                       class_names=data.class_names or None, epoch=capture.epoch)
+            else:
+                written = export_python(model, data, path, transform=capture.transform, epochs=capture.epoch,
+                                        split="last" if data.time is not None else None)
+        except (OSError, ValueError) as error:
+            self._fail(title, f"cannot write {Path(path).name}: {getattr(error, 'strerror', None) or error}")
+            return
+        names = " and ".join(Path(item).name for item in written)
+        window.statusBar().showMessage(f"Wrote {names} (the model at epoch {capture.epoch:,}).", 8000)
+        self.finished.emit(kind, str(written[0]))
+
     def view_settings(self) -> dict:
         """The window's view settings, as a session keeps them."""
         window = self._window
@@ -243,6 +303,14 @@ class SessionActions(QObject):
     @Slot()
     def _on_save_triggered(self) -> None:
         self.save_session()
+
+    @Slot()
+    def _on_export_model_triggered(self) -> None:
+        self.export_model()
+
+    @Slot()
+    def _on_export_python_triggered(self) -> None:
+        self.export_python()
 
     @Slot()
     def _on_save_as_triggered(self) -> None:

@@ -20,19 +20,18 @@ file, is one :class:`ArchiveError` whose message says what is wrong.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
 import re
-import secrets
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+
+from .files import replacing
 
 __all__ = ["ArchiveError", "write_archive", "read_archive", "DOCUMENT", "MAX_FILE_BYTES"]
 
@@ -67,42 +66,13 @@ def write_archive(path, document: dict, arrays: dict[str, np.ndarray]) -> None:
         array = np.asarray(array)
         if array.dtype.kind not in ARRAY_KINDS or array.dtype.names is not None or array.dtype.hasobject:
             raise ValueError(f"array {name!r} of dtype {array.dtype} cannot be stored without pickle")
-    with _replacing(Path(path)) as handle:
+    with replacing(Path(path)) as handle:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             archive.writestr(DOCUMENT, text.encode("utf-8"))
             for name, array in arrays.items():
                 buffer = io.BytesIO()
                 np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
                 archive.writestr(f"{ARRAY_FOLDER}{name}.npy", buffer.getvalue())
-
-
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator:
-    """A binary handle whose contents replace ``path`` when the block ends
-    without error: a temporary file beside the target (through symbolic
-    links), fsynced, then renamed over it; removed on error."""
-    target = Path(os.path.realpath(path))
-    try:
-        mode = os.stat(target).st_mode
-    except FileNotFoundError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        raise OSError(f"{path} is not a regular file: refusing to write over it")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    descriptor = os.open(temporary, flags, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), stat.S_IMODE(mode))
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 # -- reading ---------------------------------------------------------------------------

@@ -143,3 +143,44 @@ def test_the_file_menu_has_the_shortcuts(window):
     assert actions.save_action.shortcut().toString() == "Ctrl+S"
     titles = [action.text() for action in actions.menu.actions() if not action.isSeparator()]
     assert titles[:3] == ["&Open session…", "&Save session", "Save session &as…"]
+
+
+def test_export_as_python_from_the_window_reproduces_its_predictions_and_curves(qtbot, trained, tmp_path):
+    import subprocess
+    import sys
+
+    window = trained
+    path = tmp_path / "moons_model.py"
+    with qtbot.waitSignal(window.session_actions.finished, timeout=TIMEOUT_MS) as done:
+        assert window.session_actions.export_python(str(path))
+    assert done.args == ["python", str(path)]
+    model = window.controller._worker.state.model
+    transform = window.controller._worker.state.transform
+    points = np.random.default_rng(1).uniform(-2, 3, size=(200, 2))
+    np.savetxt(tmp_path / "points.csv", points, delimiter=",", header="x1,x2", comments="")
+    run = subprocess.run([sys.executable, "-I", str(path), "--predict", "points.csv", "--out", "out.csv", "--train",
+                          "--epochs", str(window.epoch), "--loss-curve", "curve.csv"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    # --predict uses the weights just trained: the same as the window's, trained from the same seed
+    predicted = np.loadtxt(tmp_path / "out.csv", delimiter=",")
+    np.testing.assert_allclose(predicted, model.predict_proba(transform.transform(points)), atol=1e-6)
+    curve = np.loadtxt(tmp_path / "curve.csv", delimiter=",", skiprows=1)
+    shown = curves(window)
+    np.testing.assert_array_equal(curve[:, 0], shown["epoch"])
+    for column, name in ((1, "loss"), (2, "val_loss"), (3, "score"), (4, "val_score")):
+        np.testing.assert_allclose(curve[:, column], shown[name], rtol=1e-6, atol=1e-9, err_msg=name)
+
+
+def test_export_model_from_the_window(qtbot, trained, tmp_path):
+    import json
+
+    window = trained
+    with qtbot.waitSignal(window.session_actions.finished, timeout=TIMEOUT_MS):
+        assert window.session_actions.export_model(str(tmp_path / "weights.npz"))
+    model = window.controller._worker.state.model
+    with np.load(tmp_path / "weights.npz", allow_pickle=False) as weights:
+        for layer, coefs in enumerate(model.coefs_):
+            assert weights[f"coefs_{layer}"].tobytes() == coefs.tobytes()
+    about = json.loads((tmp_path / "weights.json").read_text())
+    assert about["epoch"] == window.epoch and about["inputs"] == ["x1", "x2", "x1*x2"]

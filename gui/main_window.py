@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self._last_loss = math.nan
         self._closed = False
         self._restoring = None  # (command number, session) of a session being opened, until its run reports
+        self._run_settings: dict | None = None  # what the run shown started with (gui.compare), for ghost labels
         self._view_seq = 0  # the last command that changed what the views need
         self._last_stop: str | None = None  # why training last stopped (report.stopped), None since a reset
         self._history_since = 0  # epochs shown before the last change of data or learning rate
@@ -601,6 +602,7 @@ class MainWindow(QMainWindow):
         if report.generation != self._generation:
             self._generation = report.generation
             self._last_stop = None
+            self._keep_ghost()
             self.loss_view.reset("accuracy" if self._dataset.task == "classification" else "R²")
             self._history_since = 0
             self.presenter.new_run()
@@ -770,10 +772,27 @@ class MainWindow(QMainWindow):
         self._apply_dataset(dataset, keep_model=False, model=model, resume=session.trainer)
         self._restoring = (self._model_seq, session)
 
+    def _keep_ghost(self) -> None:
+        """A new run starts: the one shown stays as faint ghost curves,
+        labelled with what changed ("lr 0.01 → 0.1"); after a change of task
+        (other loss, other score) the ghosts go."""
+        from gui.compare import describe_change, run_settings
+
+        panel = self.model_panel
+        settings = run_settings(panel.model_class.LABEL, panel.params(), panel.build_transform(), self._trained)
+        previous, self._run_settings = self._run_settings, settings
+        if previous is None:
+            return
+        if previous["task"] != settings["task"]:
+            self.loss_view.clear_ghosts()
+        elif self._restoring is None:  # an opened session is another run, not a change of this one
+            self.loss_view.keep_as_ghost(describe_change(previous, settings))
+
     def _show_restored_curves(self, session) -> None:
         """The opened session's run has reported: show its curves, marks and
         why it had stopped."""
         self._restoring = None
+        self.loss_view.clear_ghosts()
         if session.history is not None and session.trainer is not None:
             self.loss_view.restore_history(session.history, session.view["marks"])
         self._last_stop = session.stop_reason

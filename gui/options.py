@@ -297,3 +297,81 @@ def build_run(args: argparse.Namespace):
     model = build_model(args, dataset)
     transform = build_transform(args, dataset)
     return dataset, model, transform
+
+
+def run_command(recipe: dict, model, transform=None, epochs: int | None = None) -> list[str]:
+    """The ``main.py gif`` arguments that replay a run headless: the data
+    ``recipe`` (``{"kind": "generator", "name", "options"}`` or
+    ``{"kind": "builtin", "name"}``, as a session stores it), ``model``'s
+    class and the hyperparameters that differ from its defaults, its seed,
+    the input features of ``transform``, and ``epochs`` (default: the
+    model's ``max_epochs``) as ``--epochs``. ``build_run`` on these
+    arguments makes the same dataset, model and transform."""
+    import datasets
+    from algorithms import MODELS
+
+    args = ["gif"]
+    data_seed = None
+    if recipe["kind"] == "builtin":
+        args += ["--builtin", recipe["name"]]
+    else:
+        name, options = recipe["name"], dict(recipe["options"])
+        spec = datasets.GENERATORS[name]
+        args += ["--dataset", name]
+        n_samples, noise = options.pop("n_samples", None), options.pop("noise", None)
+        if n_samples is not None and n_samples != spec.default_n_samples:
+            args += ["--samples", str(n_samples)]
+        if noise is not None and noise != spec.default_noise:
+            args += ["--noise", repr(float(noise))]
+        data_seed = options.pop("random_state", None)
+        if "n_classes" in options:
+            args += ["--classes", str(options.pop("n_classes"))]
+        defaults = {option.name: option.default for option in spec.options}
+        for key, value in options.items():
+            if value != defaults.get(key):
+                args += ["--data-option", f"{key}={_command_text(value)}"]
+    key = next(key for key, cls in MODELS.items() if type(model) is cls)
+    args += ["--model", key]
+    params = model.get_params()
+    seed = params.get("random_state")
+    command_seed = data_seed if data_seed is not None else seed
+    if command_seed is not None and command_seed != 0:
+        args += ["--seed", str(command_seed)]
+    for param in type(model).PARAMS:
+        name, value = param.name, params[param.name]
+        if name in ("task", "max_epochs"):
+            continue  # the data's task; the epochs come last
+        if name == "random_state":
+            if value != (0 if command_seed is None else command_seed):
+                args += ["--param", f"random_state={_command_text(value)}"]
+            continue
+        if value == param.default and not (name == "batch_size" and value is None and param.default is not None):
+            continue
+        option = PARAM_OPTIONS.get(name)
+        if name == "batch_size":
+            args += ["--batch-size", "full" if value is None else str(value)]
+        elif name == "hidden_layers":
+            args += ["--hidden", ",".join(str(width) for width in value)]
+        elif option is not None:
+            args += [option, _command_text(value)]
+        else:
+            args += ["--param", f"{name}={_command_text(value)}"]
+    if transform is not None:
+        args += ["--features", ",".join(transform.features)]
+        if transform.degree != 1:
+            args += ["--degree", str(transform.degree)]
+    args += ["--epochs", str(int(epochs if epochs else params["max_epochs"]))]
+    return args
+
+
+def _command_text(value) -> str:
+    """A value as the command line's options read it back (``_convert``)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return ",".join(map(str, value))
+    return str(value)

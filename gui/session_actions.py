@@ -5,7 +5,8 @@
 - Export model…: the weights as ``.npz`` plus a JSON description;
 - Export as Python…: a standalone NumPy script that predicts and trains as
   the app does;
-- Copy command: the ``main.py gif …`` command that replays this run headless.
+- Copy command: the ``main.py gif …`` command that replays this run headless
+  (``--session FILE`` for drawn or loaded data once saved).
 
 Saving and exporting need the model as it is now, which lives in the
 training thread: the worker is paused, asked for its state at the epoch
@@ -17,11 +18,12 @@ a plain-text error box, and a failed save leaves the old file as it was.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 import datasets
@@ -100,6 +102,10 @@ class SessionActions(QObject):
             "Export as &Python…", QKeySequence(), self._on_export_python_triggered,
             "Write a standalone NumPy script: the data, the model's forward pass and training loop written "
             "out, and the trained weights.")
+        menu.addSeparator()
+        self.copy_command_action = self._action(
+            "&Copy command", QKeySequence(), self._on_copy_command_triggered,
+            "Copy the 'main.py gif …' command that replays this run headless: data, model, features, seed, epochs.")
         window.controller.state_captured.connect(self._on_state_captured)
         window.controller.report_received.connect(self._on_report_received)
 
@@ -278,6 +284,38 @@ class SessionActions(QObject):
         window.statusBar().showMessage(f"Wrote {names} (the model at epoch {capture.epoch:,}).", 8000)
         self.finished.emit(kind, str(written[0]))
 
+    # --- the command line -------------------------------------------------------------
+    def command(self) -> str | None:
+        """The ``python main.py gif …`` command that replays this run
+        headless: generated or bundled data as options (``gui.options.run_command``);
+        other data through the session file it was opened from or saved to;
+        None when there is neither."""
+        from gui.options import run_command
+
+        window = self._window
+        recipe = dataset_recipe(window.dataset_panel, window.dataset)
+        if recipe is not None and window._trained is window.dataset:
+            panel = window.model_panel
+            args = run_command(recipe, panel.build_model(), panel.build_transform(), window.epoch or None)
+            return shlex.join(["python", "main.py", *args])
+        if self.path is not None:
+            return shlex.join(["python", "main.py", "gif", "--session", self.path])
+        return None
+
+    def copy_command(self) -> str | None:
+        """Put ``command()`` on the clipboard and say so; without one, say
+        how to get one (save the session first). Returns the command."""
+        text = self.command()
+        status = self._window.statusBar()
+        if text is None:
+            status.showMessage("These points were drawn or loaded, or train on two columns only: no options "
+                               "describe them. Save the session (Ctrl+S) and Copy command gives "
+                               "'main.py gif --session FILE'.", 12000)
+            return None
+        QGuiApplication.clipboard().setText(text)
+        status.showMessage(f"Copied: {text}", 12000)
+        return text
+
     def view_settings(self) -> dict:
         """The window's view settings, as a session keeps them."""
         window = self._window
@@ -303,6 +341,10 @@ class SessionActions(QObject):
     @Slot()
     def _on_save_triggered(self) -> None:
         self.save_session()
+
+    @Slot()
+    def _on_copy_command_triggered(self) -> None:
+        self.copy_command()
 
     @Slot()
     def _on_export_model_triggered(self) -> None:

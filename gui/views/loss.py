@@ -466,6 +466,127 @@ class _Marks:
         self.lines.setPath(path)
 
 
+class _Ghosts:
+    """Earlier runs' curves kept for comparison ("ghosts"): faint, each in
+    its own dash pattern, in both plots, with what changed since as a
+    label at the end of its loss curve and in the bar above the plots.
+
+    A ghost is the whole run decimated to about ``POINTS`` min/max points
+    (``PeakHistory.display``): a few tens of kB, whatever the run's length.
+    Its curves are ``LossCurve`` items (painted by Qt, no Python per
+    repaint) and do not move the plots' ranges.
+    """
+
+    MAX = 3  # the newest are kept
+    POINTS = 2048
+    PATTERNS = (QtCore.Qt.PenStyle.DashLine, QtCore.Qt.PenStyle.DotLine, QtCore.Qt.PenStyle.DashDotLine)
+    KEYS = ("╌╌", "┈┈", "╌┈")  # the patterns as text, for the bar
+    ALPHA = 120
+
+    def __init__(self, view: "LossView"):
+        self.runs: list[tuple[str, np.ndarray, np.ndarray]] = []  # (label, xs (p,), ys (4, p))
+        self._curves: list[list[LossCurve]] = []
+        self._labels: list[QtWidgets.QGraphicsSimpleTextItem] = []
+        font = tick_font()
+        for slot in range(self.MAX):
+            curves = []
+            for name in SERIES:
+                color = VALIDATION_COLOR if name.startswith("val_") else TRAIN_COLOR
+                curve = LossCurve((*color, self.ALPHA), on_log_mode=view._on_log_mode_changed)
+                pen = curve.pen()
+                pen.setStyle(self.PATTERNS[slot])
+                curve.setPen(pen)
+                curve.setZValue(-2)
+                (view.metric_plot if "score" in name else view.loss_plot).addItem(curve, ignoreBounds=True)
+                curves.append(curve)
+            self._curves.append(curves)
+            label = QtWidgets.QGraphicsSimpleTextItem()
+            label.setFont(font)
+            label.setBrush(QtGui.QColor(*MUTED))
+            label.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            label.setZValue(-2)
+            label.hide()
+            view.loss_plot.addItem(label, ignoreBounds=True)
+            self._labels.append(label)
+
+    def add(self, label: str, xs: np.ndarray, ys: np.ndarray) -> None:
+        self.runs = (self.runs + [(label, xs, ys)])[-self.MAX:]
+
+    def clear(self) -> None:
+        self.runs = []
+
+    def draw(self, log_y: bool) -> None:
+        """Hand each kept run to its curves (the loss in log10 when the plot is)."""
+        for slot, (curves, label) in enumerate(zip(self._curves, self._labels)):
+            if slot >= len(self.runs):
+                for curve in curves:
+                    curve.setData([], [])
+                label.hide()
+                continue
+            text, xs, ys = self.runs[slot]
+            for row, curve in enumerate(curves):
+                values = ys[row]
+                if row < 2 and log_y:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        values = np.log10(values)
+                    values = np.where(np.isfinite(values), values, np.nan)
+                curve.setData(xs, values)
+            last = ys[0][np.isfinite(ys[0])]
+            if last.size:
+                y = math.log10(last[-1]) if log_y and last[-1] > 0 else float(last[-1])
+                label.setText(f"{self.KEYS[slot]} {text}")
+                label.setPos(float(xs[-1]), y)
+                label.setTransform(QtGui.QTransform.fromTranslate(-4, -14))
+                label.show()
+
+    def keys(self) -> list[tuple[str, str]]:
+        """``(pattern as text, label)`` of each kept run, oldest first."""
+        return [(self.KEYS[slot], text) for slot, (text, _xs, _ys) in enumerate(self.runs)]
+
+
+class _GhostBar(QtWidgets.QWidget):
+    """The row above the plots that names the ghost curves (pattern, what
+    changed) and clears them; hidden without ghosts. It changes only when
+    a ghost is kept or cleared, never per frame."""
+
+    def __init__(self, on_clear, parent=None):
+        super().__init__(parent)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setObjectName("ghostBar")
+        self.setStyleSheet("#ghostBar { background: white; }")
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(10, 0, 10, 2)
+        layout.setSpacing(6)
+        self.text = _TextLine()
+        self.clear_button = QtWidgets.QToolButton()
+        self.clear_button.setText("Clear")
+        self.clear_button.setToolTip("Remove the earlier runs' curves.")
+        self.clear_button.clicked.connect(on_clear)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.clear_button, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        self._runs: list = []
+        self.hide()
+
+    def set_keys(self, keys: list[tuple[str, str]]) -> None:
+        runs = [("earlier runs:", MUTED, False)]
+        for pattern, text in keys:
+            runs += [("   ", None, False), (pattern + " ", MUTED, True), (text, None, False)]
+        self._runs = runs
+        self.text.set_runs(runs)
+        self._fit()
+        self.setVisible(bool(keys))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(1, self.width() - 20 - self.clear_button.sizeHint().width() - 6)
+        height = self.text.line_height() * max(1, len(self.text.lines(width)))
+        if self.text.height() != height:
+            self.text.setFixedHeight(height)
+
+
 class LossView(QtWidgets.QWidget):
     """Training and validation loss (top plot) and the metric (bottom plot,
     accuracy or R²) against the epoch, with a log-scale switch for the loss.
@@ -520,6 +641,8 @@ class LossView(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
+        self.ghost_bar = _GhostBar(self.clear_ghosts)
+        layout.addWidget(self.ghost_bar)
         layout.addWidget(self._canvas, 1)
 
         self.loss_plot: pg.PlotItem = self._canvas.addPlot(
@@ -566,6 +689,7 @@ class LossView(QtWidgets.QWidget):
         for plot in (self.loss_plot, self.metric_plot):
             plot.vb.sigXRangeChanged.connect(self._on_x_range_changed)
         self.marks = _Marks(self.loss_plot)
+        self._ghosts = _Ghosts(self)
         self.reset("accuracy")
 
     # -- public API ----------------------------------------------------------
@@ -616,6 +740,36 @@ class LossView(QtWidgets.QWidget):
             self.marks.add(epoch, text)
         self._stale = True
         self.redraw()
+
+    # -- comparing runs ------------------------------------------------------
+    def keep_as_ghost(self, label: str) -> bool:
+        """Keep the run shown now as faint "ghost" curves labelled ``label``
+        (what changed for the next run, e.g. "lr 0.01 → 0.1"), to compare
+        the next runs with; at most ``_Ghosts.MAX``, the oldest dropped.
+        Call before ``reset``. Returns False (nothing kept) for a run of
+        fewer than two epochs."""
+        size = self._history.size
+        if size < 2:
+            return False
+        xs, ys = self._history.display(0, size, _Ghosts.POINTS)
+        self._ghosts.add(label, xs.copy(), ys.copy())
+        self._show_ghosts()
+        return True
+
+    def clear_ghosts(self) -> None:
+        """Remove every ghost curve (the bar's Clear button)."""
+        self._ghosts.clear()
+        self._show_ghosts()
+
+    @property
+    def ghosts(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """The kept runs, oldest first: ``(label, epochs (p,), values (4, p))``
+        with the rows in ``SERIES`` order."""
+        return list(self._ghosts.runs)
+
+    def _show_ghosts(self) -> None:
+        self._ghosts.draw(self.curves["loss"].log_y)
+        self.ghost_bar.set_keys(self._ghosts.keys())
 
     def add_mark(self, epoch: float, text: str) -> None:
         """Mark an event at ``epoch`` on the loss plot (a live change of the
@@ -711,6 +865,7 @@ class LossView(QtWidgets.QWidget):
         # show its points in the new scale now
         self._shown.clear()
         self._redraw()
+        self._ghosts.draw(self.curves["loss"].log_y)
 
     def _on_x_range_changed(self, *args) -> None:
         # Zooming in shows finer detail; the cache makes this a no-op when

@@ -39,7 +39,7 @@ from .optimizers import OPTIMIZERS, Adam, Momentum, make_optimizer
 from .params import MAX_PARAMETERS, count_parameters, validate_param
 
 __all__ = ["STATE_VERSION", "model_state", "model_from_state", "params_to_json", "params_from_json",
-           "check_model_description"]
+           "check_model_description", "checkpoint", "from_checkpoint"]
 
 #: Version of the description's layout; ``model_from_state`` refuses others.
 STATE_VERSION = 1
@@ -253,6 +253,51 @@ def model_state(model) -> tuple[dict, dict[str, np.ndarray]]:
     else:
         description["history"] = None
     return description, arrays
+
+
+def checkpoint(model) -> dict:
+    """What training changes in a fitted model, copied in microseconds (for
+    a timeline of a run): the parameter vector, the optimiser's vectors and
+    step count, the random generator's state, and the standardisation (by
+    reference: training replaces those arrays, never writes into them).
+    ``checkpoint["nbytes"]``: the memory the copies take.
+    ``from_checkpoint`` makes the model of that moment."""
+    model._require_fitted()
+    state = model.__dict__
+    optimizer = state.get("_optimizer")
+    vectors = [] if optimizer is None else [vector.copy() for vector, _power in optimizer.state()]
+    theta = model._network.theta.copy()
+    rng = state.get("_rng")
+    return {"theta": theta, "optimizer": vectors, "t": getattr(optimizer, "t", None),
+            "rng": None if rng is None else rng.bit_generator.state,
+            "scaling": {name: state[name] for name in ("_x_mean", "_x_scale", "_y_mean", "_y_scale") if name in state},
+            "nbytes": theta.nbytes + sum(vector.nbytes for vector in vectors)}
+
+
+def from_checkpoint(model, checkpoint: dict):
+    """A new model like ``model`` (its hyperparameters, structure and
+    classes) with the parameters, optimiser state, random stream and
+    standardisation of ``checkpoint`` (from ``checkpoint(model)`` earlier in
+    the same run): it predicts, and trains on, as the model did then."""
+    description, arrays = model_state(model)
+    arrays["theta"] = checkpoint["theta"]
+    names = {"momentum": ("optimizer.velocity",), "adam": ("optimizer.m", "optimizer.v")}.get(
+        (description.get("optimizer") or {}).get("name"), ())
+    for name, vector in zip(names, checkpoint["optimizer"]):
+        arrays[name] = vector
+    if checkpoint["t"] is not None and description.get("optimizer"):
+        description["optimizer"]["t"] = int(checkpoint["t"])
+    if checkpoint["rng"] is not None:
+        description["rng"] = _rng_state_of(checkpoint["rng"])
+    for name, value in checkpoint["scaling"].items():
+        arrays[name[1:]] = np.asarray(value, dtype=np.float64)
+    return model_from_state(description, arrays)
+
+
+def _rng_state_of(state: dict) -> dict:
+    return {"bit_generator": state["bit_generator"], "state": int(state["state"]["state"]),
+            "inc": int(state["state"]["inc"]), "has_uint32": int(state["has_uint32"]),
+            "uinteger": int(state["uinteger"])}
 
 
 def _rng_state(rng: np.random.Generator) -> dict:

@@ -235,22 +235,26 @@ class Trainer:
     def state_dict(self) -> tuple[dict, dict[str, np.ndarray]]:
         """``(description, arrays)`` to continue this loop later
         (``Trainer(model, X, y, resume=...)`` with the same rows and the
-        model restored from ``algorithms.state.model_state``): the epoch
-        count and limit, whether it stopped and why, the early-stopping
-        bookkeeping, the Gram choice (JSON values) and the train/validation
-        row indices and best parameters so far (arrays, copies)."""
+        model restored from ``algorithms.state.model_state``): the
+        description is ``loop_state()``; the arrays are the train/validation
+        row indices and the best parameters so far (copies)."""
+        arrays = {"train_index": np.asarray(self.train_index, dtype=np.int64).copy(),
+                  "val_index": np.asarray(self.val_index, dtype=np.int64).copy()}
+        if self._best_theta is not None:
+            arrays["best_theta"] = self._best_theta.copy()
+        return self.loop_state(), arrays
+
+    def loop_state(self) -> dict:
+        """Where the loop is, as JSON values (microseconds, no copy of the
+        rows): the epoch count and limit, whether it stopped and why, the
+        early-stopping bookkeeping and the Gram choice."""
         best = self._best
-        description = {
+        return {
             "epoch": int(self.epoch), "limit": int(self._limit), "gram": bool(self._gram),
             "done": bool(self.done), "stop_reason": self.stop_reason,
             "best": None if not math.isfinite(best) else float(best), "best_epoch": int(self._best_epoch),
             "stale_epochs": int(self._stale_epochs),
         }
-        arrays = {"train_index": np.asarray(self.train_index, dtype=np.int64).copy(),
-                  "val_index": np.asarray(self.val_index, dtype=np.int64).copy()}
-        if self._best_theta is not None:
-            arrays["best_theta"] = self._best_theta.copy()
-        return description, arrays
 
     def _resume(self, resumed: dict) -> None:
         self.done, self.stop_reason = resumed["done"], resumed["stop_reason"]

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._restoring = None  # (command number, session) of a session being opened, until its run reports
         self._run_settings: dict | None = None  # what the run shown started with (gui.compare), for ghost labels
+        self._rewinding: tuple | None = None  # (command number, epoch) of a restart from an earlier epoch
         self._view_seq = 0  # the last command that changed what the views need
         self._last_stop: str | None = None  # why training last stopped (report.stopped), None since a reset
         self._history_since = 0  # epochs shown before the last change of data or learning rate
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect()
         self._build_file_menu()
+        self._build_timeline()
 
         if dataset is None:
             dataset, model, transform = default_run()
@@ -328,6 +330,7 @@ class MainWindow(QMainWindow):
 
     # --- training commands ----------------------------------------------------------
     def play(self) -> None:
+        self._leave_replay()
         self.banner.hide()
         self._raise_limit_if_reached()
         if self._last_stop in ("max_epochs", "early_stopping") and self.loss_view.n_epochs:
@@ -351,6 +354,7 @@ class MainWindow(QMainWindow):
         """Train exactly one epoch (pausing first when playing)."""
         if self.controller.is_running:
             self.pause()
+        self._leave_replay()
         self.banner.hide()
         self.controller.step()
 
@@ -599,6 +603,9 @@ class MainWindow(QMainWindow):
     def _on_report_received(self, report: Report) -> None:
         if self._closed:
             return
+        if report.replay_epoch is not None:  # the timeline's earlier epoch: its frames only
+            self._show_replay(report)
+            return
         if report.generation != self._generation:
             self._generation = report.generation
             self._last_stop = None
@@ -608,8 +615,7 @@ class MainWindow(QMainWindow):
             self.presenter.new_run()
             self._last_loss = math.nan
             self.training_reset.emit()
-            if self._restoring is not None and report.command_seq >= self._restoring[0]:
-                self._show_restored_curves(self._restoring[1])
+            self._on_new_run(report)
         # Outputs made before the views' last change belong to the old grid
         # or data: skip them (the next report brings matching ones).
         current = report.command_seq >= self._view_seq
@@ -639,9 +645,10 @@ class MainWindow(QMainWindow):
                 self._history_checked_at = now
                 history = {name: self.loss_view.data(name) for name in ("loss", "val_loss", "score")}
                 self.presenter.history_changed(history, self._history_since)
-        if current:
+        if current and self.timeline.viewing is None:  # (the timeline shows an earlier epoch)
             self.presenter.show_frames(report.frames)
         self._epoch = report.epoch
+        self._update_timeline(report)
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)
         self.toolbar.show_auto_rate(report.auto_rate)
@@ -783,10 +790,81 @@ class MainWindow(QMainWindow):
         previous, self._run_settings = self._run_settings, settings
         if previous is None:
             return
+        if self._rewinding is not None:
+            return  # the later epochs become a ghost in _on_new_run, with the history up to the restart
         if previous["task"] != settings["task"]:
             self.loss_view.clear_ghosts()
         elif self._restoring is None:  # an opened session is another run, not a change of this one
             self.loss_view.keep_as_ghost(describe_change(previous, settings))
+
+    def _on_new_run(self, report: Report) -> None:
+        """A new generation has reported: an opened session's curves, or
+        after a restart from an earlier epoch the curves up to it (the later
+        ones stay as a ghost); the timeline back at the newest epoch."""
+        self._leave_replay(tell_worker=False)
+        if self._restoring is not None and report.command_seq >= self._restoring[0]:
+            self._show_restored_curves(self._restoring[1])
+        if self._rewinding is not None and report.command_seq >= self._rewinding[0]:
+            self._rewinding = None
+            history, marks = self._rewound_history
+            self._rewound_history = None
+            self.loss_view.restore_history(history, marks)
+            self._history_since = self.loss_view.n_epochs
+
+    # --- replaying earlier epochs (the timeline) ------------------------------------------------
+    def _build_timeline(self) -> None:
+        """The replay slider under the views (``gui/timeline.py``)."""
+        from gui.timeline import Timeline
+
+        self.timeline = Timeline()
+        self.data_view_container.layout().addWidget(self.timeline)
+        self.timeline.epoch_chosen.connect(self._on_timeline_epoch_chosen)
+        self.timeline.latest_requested.connect(self._on_timeline_latest)
+        self.timeline.restart_requested.connect(self._on_timeline_restart)
+        self._rewound_history = None
+
+    def _update_timeline(self, report: Report) -> None:
+        if report.timeline is not None:
+            self.timeline.set_epochs(report.timeline, report.epoch)
+        else:
+            self.timeline.set_latest(report.epoch)
+
+    @Slot(int)
+    def _on_timeline_epoch_chosen(self, epoch: int) -> None:
+        """Show the model of a recorded epoch: training pauses, every view
+        gets that epoch's frame, the loss curves a cursor there."""
+        if self.controller.is_running:
+            self.pause()
+        self.controller.replay(epoch)
+        self.loss_view.set_cursor(epoch)
+        self._status(f"Showing epoch {epoch:,}. Latest (or Play) goes back to epoch {self._epoch:,}; "
+                     f"Restart here trains on from epoch {epoch:,}.")
+
+    @Slot()
+    def _on_timeline_latest(self) -> None:
+        self.controller.replay(None)
+        self.loss_view.set_cursor(None)
+
+    @Slot(int)
+    def _on_timeline_restart(self, epoch: int) -> None:
+        """Train on from a recorded epoch; the epochs after it stay as a ghost."""
+        self.loss_view.set_cursor(None)
+        self.loss_view.keep_as_ghost(f"before going back to epoch {epoch:,}")
+        self._rewound_history = self.loss_view.truncated_history(epoch)
+        self._rewinding = (self.controller.rewind(epoch), epoch)
+
+    def _leave_replay(self, tell_worker: bool = True) -> None:
+        """Back to the newest epoch (Play, Step, a new run)."""
+        if self.timeline.viewing is not None:
+            self.timeline.show_latest()
+            if tell_worker:
+                self.controller.replay(None)
+        self.loss_view.set_cursor(None)
+
+    def _show_replay(self, report: Report) -> None:
+        """A replay report: the frames of the earlier epoch the timeline shows."""
+        if self.timeline.viewing is not None and report.command_seq >= self._view_seq:
+            self.presenter.show_frames(report.frames)
 
     def _show_restored_curves(self, session) -> None:
         """The opened session's run has reported: show its curves, marks and

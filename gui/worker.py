@@ -64,6 +64,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, S
 from algorithms import Trainer
 from gui import pacing
 from gui.render_process import RenderError, RenderProcess
+from gui.timeline import TimelineStore, auto_every
 from gui.views.frame import FrameComputer
 
 #: how a report's message starts when the data or settings cannot be trained
@@ -99,6 +100,8 @@ class Report:
     frames: dict = field(default_factory=dict)  # view id -> that view's frame of this epoch's model
     auto_rate: float | None = None  # with speed "auto": the epochs per second it chose
     kept_epoch: int | None = None  # early stopping restored this epoch's parameters
+    timeline: tuple | None = None  # the epochs with a checkpoint (gui.timeline), when they changed
+    replay_epoch: int | None = None  # a replay: the frames show the model of this earlier epoch, no metrics
     epoch_limit: int = 0  # the epoch training stops at (Max epochs)
 
 
@@ -278,6 +281,9 @@ class WorkerState:
     specs: dict = field(default_factory=dict)  # view id -> FrameSpec of the active views
     split: str | None = None  # the validation split: None (the model's rule) or "last" (a time series)
     resume: tuple | None = None  # Trainer.state_dict() the next trainer continues (model is fitted), once
+    timeline: TimelineStore = field(default_factory=TimelineStore)  # checkpoints of this run, to replay
+    replay: int | None = None  # the earlier epoch the window shows (None: the newest)
+    replay_due: bool = False  # its frames are still to be sent
     trainer: Trainer | None = None  # the loop over the current model and data
     generation: int = 0  # bumped on every new trainer (reset): epochs restart at 0
     broken: bool = False  # the last trainer raised or diverged: Play starts afresh
@@ -449,6 +455,9 @@ class TrainingWorker(QObject):
             if state.hold_reported:  # the recorded epoch is on screen (and captured): go on
                 state.record_hold = state.hold_reported = False
         elif name == "play":
+            if state.replay is not None:
+                state.replay, state.replay_due = None, False
+                state.frames_stale = True
             self._prepare_to_train()
             state.running = state.trainer is not None
             self._plan_auto_rate()
@@ -486,6 +495,13 @@ class TrainingWorker(QObject):
             self._answer_query()
         elif name == "capture":
             self._capture()
+        elif name == "replay":
+            (epoch,) = args
+            state.replay, state.replay_due = epoch, epoch is not None
+            if epoch is None:  # the newest epoch again: fresh frames of it
+                state.frames_stale = state.force_report = True
+        elif name == "rewind":
+            self._rewind(int(args[0]))
         elif name == "stop":
             self._alive = False
 
@@ -602,6 +618,7 @@ class TrainingWorker(QObject):
                                     validation_fraction=state.model.validation_fraction, split=state.split)
             state.epoch_limit = int(state.model.max_epochs)
             self._plan_auto_rate()
+            self._start_timeline()
         except Exception as exc:  # bad data or parameters: say so, keep running
             state.trainer = None
             state.running = False
@@ -622,6 +639,85 @@ class TrainingWorker(QObject):
         state.epoch_limit = int(description["limit"])
         state.broken = state.trainer.stop_reason == "diverged"
         self._plan_auto_rate()
+        self._start_timeline()
+
+    # --- the timeline: checkpoints to replay --------------------------------------
+    def _start_timeline(self) -> None:
+        """A new run: checkpoints at the recorder's automatic spacing for the
+        epochs ahead, starting with the model as it is now."""
+        state = self.state
+        state.replay, state.replay_due = None, False
+        trainer = state.trainer
+        state.timeline.reset(auto_every(state.epoch_limit - int(trainer.epoch)))
+        self._record_checkpoint(int(trainer.epoch), force=True)
+
+    def _record_checkpoint(self, epoch: int, force: bool = False) -> None:
+        from algorithms.state import checkpoint
+
+        timeline = self.state.timeline
+        if force or timeline.due(epoch):
+            timeline.add(epoch, checkpoint(self.state.model), self.state.trainer.loop_state())
+
+    def _rewind(self, epoch: int) -> None:
+        """Train on from the checkpoint nearest ``epoch``: its parameters,
+        optimiser state and random stream, the loop's count and stopping
+        state then, the current rows. A new run for the window (a new
+        generation), whose checkpoints up to that epoch stay."""
+        from algorithms.state import from_checkpoint
+
+        state = self.state
+        trainer, entry = state.trainer, state.timeline.get(epoch)
+        if trainer is None or entry is None or state.broken:
+            return
+        try:
+            model = from_checkpoint(state.model, entry.checkpoint)
+            rows = {"train_index": trainer.train_index, "val_index": trainer.val_index}
+            rewound = Trainer(model, self._inputs(state.X), state.y, keep_history=False,
+                              validation_fraction=model.validation_fraction, split=state.split,
+                              resume=(dict(entry.loop), rows))
+        except Exception as exc:  # noqa: BLE001 - e.g. the data changed so that the model no longer fits
+            state.message = f"Cannot go back to epoch {entry.epoch}: {exc}"
+            state.force_report = True
+            return
+        state.model, state.trainer = model, rewound
+        state.generation += 1
+        state.pending = _empty_metrics()
+        self._rate.clear()
+        state.stopped = None
+        state.message = f"Back to epoch {entry.epoch}: training goes on from there."
+        state.replay, state.replay_due = None, False
+        state.frames_stale = state.force_report = True
+        state.timeline.truncate(entry.epoch)
+        self._move_limit(max(state.epoch_limit, entry.epoch + 1))
+        self._plan_auto_rate()
+
+    def _send_replay(self, now: float) -> None:
+        """The frames of the checkpoint the window wants to see (an earlier
+        epoch), rendered like live frames; no metrics."""
+        from algorithms.state import from_checkpoint
+
+        state = self.state
+        state.replay_due = False
+        entry = state.timeline.get(state.replay)
+        trainer = state.trainer
+        if entry is None or trainer is None:
+            return
+        try:
+            model = from_checkpoint(state.model, entry.checkpoint).snapshot(dtype=np.float32)
+        except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
+            self._fail(exc)
+            return
+        empty = np.zeros(0)
+        report = Report(
+            epochs=np.zeros(0, dtype=np.int64), loss=empty, val_loss=empty, score=empty, val_score=empty,
+            epoch=int(trainer.epoch), epochs_per_second=0.0,
+            n_samples=len(trainer.train_index) + len(trainer.val_index), stopped=None, message=None,
+            generation=state.generation, running=state.running, command_seq=state.command_seq,
+            epoch_limit=state.epoch_limit, replay_epoch=entry.epoch,
+        )
+        state.in_flight = True
+        state.last_report_at = now
+        self._renderer.submit(_RenderJob(report, model, (state.X, state.y, state.transform), state.specs))
 
     def _capture(self) -> None:
         """Answer "capture": the model's and the trainer's state now (at an
@@ -671,6 +767,7 @@ class TrainingWorker(QObject):
         self._rate.add(time.perf_counter(), record.epoch)
         state.frames_stale = True
         if record.stop_reason != "diverged":  # a diverged epoch was undone: no point to plot
+            self._record_checkpoint(record.epoch)
             pending = state.pending
             pending["epochs"].append(record.epoch)
             pending["loss"].append(record.loss)
@@ -708,6 +805,9 @@ class TrainingWorker(QObject):
 
     def _maybe_report(self) -> None:
         state = self.state
+        if state.replay_due and not state.in_flight:
+            self._send_replay(time.perf_counter())
+            return
         if state.in_flight or not self._report_wanted():
             return
         now = time.perf_counter()
@@ -762,7 +862,9 @@ class TrainingWorker(QObject):
             auto_rate=state.auto_rate if state.speed == pacing.AUTO else None,
             kept_epoch=state.kept_epoch,
             epoch_limit=state.epoch_limit,
+            timeline=state.timeline.epochs() if state.timeline.changed else None,
         )
+        state.timeline.changed = False
         state.stopped = state.message = state.kept_epoch = None
         state.force_report = False
         if state.record_hold:
@@ -883,6 +985,17 @@ class TrainingController(QObject):
         has drawn it (so a recording at any speed holds the epochs it wants);
         None when not recording."""
         self._send("record", every)
+
+    def replay(self, epoch: int | None) -> int:
+        """Show the views as the model was at the recorded ``epoch`` (the
+        nearest checkpoint: a report with ``replay_epoch`` and its frames),
+        or, with None, at the newest epoch again."""
+        return self._send("replay", epoch)
+
+    def rewind(self, epoch: int) -> int:
+        """Train on from the recorded ``epoch`` (its checkpoint): a new run
+        for the window (a new generation) that starts at that epoch."""
+        return self._send("rewind", epoch)
 
     def capture_state(self) -> int:
         """Ask the worker for its model's and trainer's state at the next

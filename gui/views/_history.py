@@ -183,6 +183,28 @@ class PeakHistory:
         history.first_x = state.first_x
         return history
 
+    def truncated(self, last_x: float) -> "PeakHistory":
+        """A new history of the samples at or before ``last_x`` (training
+        went back to that epoch). Exact when the raw level still holds every
+        sample from the first (runs up to ``raw_limit`` samples); samples
+        older than the raw ones come back one per block of the finest level
+        that holds them (the block's minimum at its first x)."""
+        result = PeakHistory(self.rows, self.raw_limit, self.block_limit)
+        raw_x, raw_values = self.raw()
+        if self.size and self._levels[0].base > 0:
+            first_raw = raw_x[0] if raw_x.size else math.inf
+            for level in range(1, len(self._levels)):
+                window = self._levels[level]
+                if window.base == 0 or level == len(self._levels) - 1:
+                    columns = slice(window.column(window.base), window.column(window.end))
+                    xs, lows = window.x[columns], window.low[:, columns]
+                    older = (xs < first_raw) & (xs <= last_x)
+                    result.append(xs[older].copy(), lows[:, older].copy())
+                    break
+        keep = raw_x <= last_x
+        result.append(raw_x[keep].copy(), raw_values[:, keep].copy())
+        return result
+
     # -- appending ---------------------------------------------------------
     def append(self, x: np.ndarray, values: np.ndarray) -> None:
         """Add samples: ``x (m,)`` increasing after ``last_x``, ``values (rows, m)``."""

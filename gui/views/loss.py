@@ -466,6 +466,38 @@ class _Marks:
         self.lines.setPath(path)
 
 
+class _Cursor:
+    """The epoch the timeline shows, as a vertical line across both plots
+    (plain Qt path items, refitted to the visible y range)."""
+
+    def __init__(self, plots):
+        pen = QtGui.QPen(QtGui.QColor(*FOREGROUND))
+        pen.setCosmetic(True)
+        pen.setWidth(0)
+        self._items = []
+        for plot in plots:
+            item = QtWidgets.QGraphicsPathItem()
+            item.setPen(pen)
+            item.setZValue(5)
+            plot.addItem(item, ignoreBounds=True)
+            plot.vb.sigYRangeChanged.connect(self._place)
+            self._items.append((plot, item))
+        self.epoch: float | None = None
+
+    def set(self, epoch: float | None) -> None:
+        self.epoch = None if epoch is None else float(epoch)
+        self._place()
+
+    def _place(self, *_args) -> None:
+        for plot, item in self._items:
+            path = QtGui.QPainterPath()
+            if self.epoch is not None:
+                low, high = plot.vb.viewRange()[1]
+                path.moveTo(self.epoch, low)
+                path.lineTo(self.epoch, high)
+            item.setPath(path)
+
+
 class _Ghosts:
     """Earlier runs' curves kept for comparison ("ghosts"): faint, each in
     its own dash pattern, in both plots, with what changed since as a
@@ -690,6 +722,7 @@ class LossView(QtWidgets.QWidget):
             plot.vb.sigXRangeChanged.connect(self._on_x_range_changed)
         self.marks = _Marks(self.loss_plot)
         self._ghosts = _Ghosts(self)
+        self._cursor = _Cursor((self.loss_plot, self.metric_plot))
         self.reset("accuracy")
 
     # -- public API ----------------------------------------------------------
@@ -770,6 +803,21 @@ class LossView(QtWidgets.QWidget):
     def _show_ghosts(self) -> None:
         self._ghosts.draw(self.curves["loss"].log_y)
         self.ghost_bar.set_keys(self._ghosts.keys())
+
+    # -- replay --------------------------------------------------------------
+    def set_cursor(self, epoch: float | None) -> None:
+        """Mark the epoch the timeline shows with a vertical line (None: no line)."""
+        self._cursor.set(epoch)
+
+    @property
+    def cursor(self) -> float | None:
+        return self._cursor.epoch
+
+    def truncated_history(self, epoch: float):
+        """``(HistoryState, marks)`` of the epochs up to ``epoch`` (training
+        goes back there; ``PeakHistory.truncated``), for ``restore_history``."""
+        state = self._history.truncated(epoch).state(self._metric)
+        return state, [[x, text] for x, text in self.marks.marks if x <= epoch]
 
     def add_mark(self, epoch: float, text: str) -> None:
         """Mark an event at ``epoch`` on the loss plot (a live change of the

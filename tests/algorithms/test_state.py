@@ -205,3 +205,23 @@ def test_a_stopped_trainer_resumes_stopped_and_extends_like_the_original():
     trainer.extend(3)
     resumed.extend(3)
     assert [resumed.step() for _ in range(3)] == [trainer.step() for _ in range(3)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_checkpoint_gives_back_the_model_of_that_epoch(kind):
+    from algorithms.state import checkpoint, from_checkpoint
+
+    model, X, y = _case(kind)
+    trainer = Trainer(model, X, y, validation_fraction=0.2)
+    for _ in range(4):
+        trainer.step()
+    saved, loop = checkpoint(model), trainer.loop_state()
+    theta = model._network.theta.copy()
+    later = [trainer.step() for _ in range(3)]
+    earlier = from_checkpoint(model, saved)
+    np.testing.assert_array_equal(earlier._network.theta, theta)
+    # trained on from there, it takes the very steps the original took
+    resumed = Trainer(earlier, X, y, validation_fraction=0.2,
+                      resume=(loop, {"train_index": trainer.train_index, "val_index": trainer.val_index}))
+    assert [resumed.step() for _ in range(3)] == later
+    np.testing.assert_array_equal(earlier._network.theta, model._network.theta)

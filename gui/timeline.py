@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 from gui.gif.encoder import MAX_FRAMES
 from gui.panels.messages import plain_label
@@ -148,11 +148,17 @@ class Timeline(QWidget):
         self.slider.setPageStep(1)
         self.slider.valueChanged.connect(self._on_value_changed)
         self.label = plain_label(QLabel())
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("epoch 10,000,000 of 10,000,000") + 4)
-        self.latest_button = QPushButton("Latest")
+        # Fixed in both directions: a label whose size is fixed stops Qt's
+        # re-layout at itself when its text changes.
+        self.label.setFixedSize(self.label.fontMetrics().horizontalAdvance("9,999,999 / 9,999,999") + 6,
+                                self.label.sizeHint().height())
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.latest_button = QToolButton()
+        self.latest_button.setText("Latest")
         self.latest_button.setToolTip("Show the newest epoch again (Play also does, and trains on from it).")
         self.latest_button.clicked.connect(self._on_latest_clicked)
-        self.restart_button = QPushButton("Restart here")
+        self.restart_button = QToolButton()
+        self.restart_button.setText("Restart here")
         self.restart_button.setToolTip("Train on from the epoch shown, with the optimiser's state of then; the "
                                        "later epochs stay as a faint curve to compare with.")
         self.restart_button.clicked.connect(self._on_restart_clicked)
@@ -212,12 +218,12 @@ class Timeline(QWidget):
         past = self._viewing is not None
         self.latest_button.setEnabled(past)
         self.restart_button.setEnabled(past and self._viewing < self._latest)
-        if past:
-            text = f"epoch {self._viewing:,} of {self._latest:,}"
-        else:
-            text = f"epoch {self._latest:,} (latest)"
+        # live: the toolbar counts the epochs; this label changes only with what is shown
+        text = f"{self._viewing:,} / {self._latest:,}" if past else "latest"
         if self.label.text() != text:
             self.label.setText(text)
+            self.label.setToolTip(f"Showing epoch {self._viewing:,} of {self._latest:,}." if past else
+                                  "Showing the newest epoch.")
 
     def _on_value_changed(self, index: int) -> None:
         if index >= len(self._epochs):

@@ -500,8 +500,8 @@ class _Cursor:
 
 class _Ghosts:
     """Earlier runs' curves kept for comparison ("ghosts"): faint, each in
-    its own dash pattern, in both plots, with what changed since as a
-    label at the end of its loss curve and in the bar above the plots.
+    its own dash pattern, in both plots; the bar above the plots names each
+    pattern with what changed since.
 
     A ghost is the whole run decimated to about ``POINTS`` min/max points
     (``PeakHistory.display``): a few tens of kB, whatever the run's length.
@@ -518,8 +518,6 @@ class _Ghosts:
     def __init__(self, view: "LossView"):
         self.runs: list[tuple[str, np.ndarray, np.ndarray]] = []  # (label, xs (p,), ys (4, p))
         self._curves: list[list[LossCurve]] = []
-        self._labels: list[QtWidgets.QGraphicsSimpleTextItem] = []
-        font = tick_font()
         for slot in range(self.MAX):
             curves = []
             for name in SERIES:
@@ -532,14 +530,6 @@ class _Ghosts:
                 (view.metric_plot if "score" in name else view.loss_plot).addItem(curve, ignoreBounds=True)
                 curves.append(curve)
             self._curves.append(curves)
-            label = QtWidgets.QGraphicsSimpleTextItem()
-            label.setFont(font)
-            label.setBrush(QtGui.QColor(*MUTED))
-            label.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-            label.setZValue(-2)
-            label.hide()
-            view.loss_plot.addItem(label, ignoreBounds=True)
-            self._labels.append(label)
 
     def add(self, label: str, xs: np.ndarray, ys: np.ndarray) -> None:
         self.runs = (self.runs + [(label, xs, ys)])[-self.MAX:]
@@ -549,13 +539,12 @@ class _Ghosts:
 
     def draw(self, log_y: bool) -> None:
         """Hand each kept run to its curves (the loss in log10 when the plot is)."""
-        for slot, (curves, label) in enumerate(zip(self._curves, self._labels)):
+        for slot, curves in enumerate(self._curves):
             if slot >= len(self.runs):
                 for curve in curves:
                     curve.setData([], [])
-                label.hide()
                 continue
-            text, xs, ys = self.runs[slot]
+            _text, xs, ys = self.runs[slot]
             for row, curve in enumerate(curves):
                 values = ys[row]
                 if row < 2 and log_y:
@@ -563,13 +552,6 @@ class _Ghosts:
                         values = np.log10(values)
                     values = np.where(np.isfinite(values), values, np.nan)
                 curve.setData(xs, values)
-            last = ys[0][np.isfinite(ys[0])]
-            if last.size:
-                y = math.log10(last[-1]) if log_y and last[-1] > 0 else float(last[-1])
-                label.setText(f"{self.KEYS[slot]} {text}")
-                label.setPos(float(xs[-1]), y)
-                label.setTransform(QtGui.QTransform.fromTranslate(-4, -14))
-                label.show()
 
     def keys(self) -> list[tuple[str, str]]:
         """``(pattern as text, label)`` of each kept run, oldest first."""

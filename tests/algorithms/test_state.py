@@ -225,3 +225,13 @@ def test_a_checkpoint_gives_back_the_model_of_that_epoch(kind):
                       resume=(loop, {"train_index": trainer.train_index, "val_index": trainer.val_index}))
     assert [resumed.step() for _ in range(3)] == later
     np.testing.assert_array_equal(earlier._network.theta, model._network.theta)
+
+
+def test_the_loop_state_is_taken_between_epochs_only():
+    model, X, y = _case("nn-adam-minibatch")
+    trainer = Trainer(model, X, y, validation_fraction=0.2)
+    assert trainer.step_batches(2) is None and trainer.in_epoch
+    with pytest.raises(RuntimeError, match="epoch is in progress"):
+        trainer.state_dict()
+    trainer.step()  # finishes the epoch
+    assert trainer.loop_state()["epoch"] == 1

@@ -39,7 +39,7 @@ from .optimizers import OPTIMIZERS, Adam, Momentum, make_optimizer
 from .params import MAX_PARAMETERS, count_parameters, validate_param
 
 __all__ = ["STATE_VERSION", "model_state", "model_from_state", "params_to_json", "params_from_json",
-           "check_model_description", "checkpoint", "from_checkpoint"]
+           "check_model_description", "checkpoint", "from_checkpoint", "check_keys"]
 
 #: Version of the description's layout; ``model_from_state`` refuses others.
 STATE_VERSION = 1
@@ -91,12 +91,7 @@ def params_from_json(cls, values, where: str = "params") -> dict:
     if not isinstance(values, Mapping):
         raise ValueError(f"{where} must be an object of hyperparameters, got {_kind(values)}")
     declared = {param.name: param for param in cls.PARAMS}
-    unknown = sorted(set(values) - set(declared))
-    if unknown:
-        raise ValueError(f"{where}: {cls.__name__} has no hyperparameter {unknown[0]!r}")
-    missing = [name for name in declared if name not in values]
-    if missing:
-        raise ValueError(f"{where}: the hyperparameter {missing[0]!r} is missing")
+    check_keys(values, declared, where, f"hyperparameter of {cls.__name__}")
     params = {}
     for name, param in declared.items():
         value = values[name]
@@ -107,6 +102,17 @@ def params_from_json(cls, values, where: str = "params") -> dict:
         except ValueError as error:
             raise ValueError(f"{where}.{error}") from None
     return params
+
+
+def check_keys(mapping, expected, where: str, noun: str) -> None:
+    """``ValueError`` unless ``mapping`` has exactly the keys ``expected``:
+    "where: unknown noun 'x'" or "where: the noun 'y' is missing"."""
+    unknown = sorted(set(mapping) - set(expected), key=str)
+    if unknown:
+        raise ValueError(f"{where}: unknown {noun} {unknown[0]!r}")
+    missing = [name for name in expected if name not in mapping]
+    if missing:
+        raise ValueError(f"{where}: the {noun} {missing[0]!r} is missing")
 
 
 def _kind(value) -> str:

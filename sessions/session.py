@@ -22,7 +22,7 @@ import numpy as np
 
 import datasets
 from algorithms.preprocessing import FeatureTransform
-from algorithms.state import model_from_state, model_state
+from algorithms.state import check_keys, model_from_state, model_state
 from algorithms.training import Trainer
 
 from .archive import ArchiveError, read_archive, write_archive
@@ -180,12 +180,7 @@ def _from_document(document: dict, arrays: dict) -> Session:
     if version != FORMAT_VERSION:
         raise ValueError(f"the file is session format version {version!r}; this version of the app opens "
                          f"version {FORMAT_VERSION}")
-    unknown = sorted(set(document) - set(SECTIONS))
-    if unknown:
-        raise ValueError(f"unknown section {unknown[0]!r} in session.json")
-    missing = [name for name in SECTIONS if name not in document]
-    if missing:
-        raise ValueError(f"the section {missing[0]!r} is missing from session.json")
+    check_keys(document, SECTIONS, "session.json", "section")
     parts = _split_arrays(arrays)
     dataset, recipe = _dataset(document["dataset"], parts.pop("dataset", {}))
     view = _check_view(document["view"], dataset)
@@ -233,13 +228,7 @@ def _dataset(about, arrays: dict):
     where = "dataset"
     if not isinstance(about, dict):
         raise ValueError(f"{where} must be an object")
-    fields = {"task", "feature_names", "class_names", "name", "notes", "has_time", "recipe"}
-    unknown = sorted(set(about) - fields)
-    if unknown:
-        raise ValueError(f"{where}.{unknown[0]} is not part of a dataset")
-    missing = sorted(fields - set(about))
-    if missing:
-        raise ValueError(f"{where}.{missing[0]} is missing")
+    check_keys(about, ("task", "feature_names", "class_names", "name", "notes", "has_time", "recipe"), where, "field")
     if about["task"] not in datasets.dataset.TASKS:
         raise ValueError(f"{where}.task must be one of {', '.join(map(repr, datasets.dataset.TASKS))}, "
                          f"got {about['task']!r}")

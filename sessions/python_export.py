@@ -34,6 +34,15 @@ __all__ = ["export_python", "python_script", "EMBED_LIMIT"]
 EMBED_LIMIT = 5_000
 
 
+def _docstring_text(text: str, limit: int = 80) -> str:
+    """``text`` (a dataset's or a file's name: anyone's) made safe inside the
+    script's docstring: printable characters only, no backslash or double
+    quote (either could end the string and let the rest run as code)."""
+    safe = "".join(character for character in text if character.isprintable())
+    safe = safe.replace("\\", "/").replace('"', "'")
+    return safe if len(safe) <= limit else safe[:limit - 1] + "…"
+
+
 def _literal(values) -> str:
     """A Python literal of nested lists of floats/ints, exact (``repr`` of
     each float round-trips), wrapped every few numbers."""
@@ -284,7 +293,7 @@ def python_script(model, dataset, *, transform=None, epochs: int | None = None, 
     epochs = int(epochs if epochs else params["max_epochs"])
     l2, l1 = params.get("l2", 0.0), params.get("l1", 0.0)
     label = type(model).LABEL
-    name = dataset.name or "data"
+    name = _docstring_text(dataset.name or "data")
 
     # -- the header ---------------------------------------------------------------
     shape = " -> ".join(map(str, sizes))
@@ -697,7 +706,7 @@ def export_python(model, dataset, path, *, transform=None, epochs=None, split=No
                        comments="")
         written.append(data_path)
     text = python_script(model, dataset, transform=transform, epochs=epochs, split=split, data_file=data_file)
-    text = text.replace("{script}", path.name)
+    text = text.replace("{script}", _docstring_text(path.name))
     with replacing(path, text=True) as handle:
         handle.write(text)
     written.insert(0, path)

@@ -131,3 +131,15 @@ def test_the_script_imports_numpy_and_the_standard_library_only(tmp_path):
     for words in ("def forward(", "def backward(", "dL/dW_l = a_(l-1)^T delta_l", "class Optimizer",
                   "v <- beta v + g", "x_s = (x - mean) / std", "TRAINED = {"):
         assert words in text
+
+
+def test_names_from_a_stranger_cannot_break_out_of_the_script(tmp_path):
+    evil = '"""\nimport os; os.system("touch pwned")\n"""\\'
+    dataset = datasets.make("moons", n_samples=60, random_state=0).replace(name=evil, feature_names=(evil, "b'\""))
+    model = NeuralNetwork(hidden_layers=(3,), max_epochs=2, random_state=0).fit(dataset.X, dataset.y)
+    script = export_python(model, dataset, tmp_path / 'run"""x.py', epochs=2)[0]
+    _run(script, cwd=tmp_path)
+    assert not (tmp_path / "pwned").exists()
+    namespace = {}
+    exec(compile(script.read_text(), str(script), "exec"), namespace)  # noqa: S102 - the test's own file
+    assert namespace["FEATURE_NAMES"] == [evil, "b'\""]

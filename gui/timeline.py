@@ -179,22 +179,29 @@ class Timeline(QWidget):
 
     def set_epochs(self, epochs, latest: int) -> None:
         """The recorded epochs now and the newest epoch."""
-        self._epochs = tuple(int(epoch) for epoch in epochs)
+        epochs = tuple(int(epoch) for epoch in epochs)
+        if epochs == self._epochs and self._viewing is None:
+            self._latest = int(latest)
+            return
+        self._epochs = epochs
         self._latest = int(latest)
         if self._viewing is not None and self._viewing not in self._epochs:
             self._viewing = None
         self._refresh()
 
     def set_latest(self, latest: int) -> None:
+        """The newest epoch (every report): shown only while an earlier one
+        is (live, nothing here changes with it)."""
         if int(latest) != self._latest:
             self._latest = int(latest)
-            if self._viewing is None:
+            if self._viewing is not None:
                 self._refresh()
 
     def show_latest(self) -> None:
         """Back to the newest epoch without a signal (the window went there itself)."""
-        self._viewing = None
-        self._refresh()
+        if self._viewing is not None:
+            self._viewing = None
+            self._refresh()
 
     def choose(self, epoch: int) -> None:
         """Move to the recorded epoch nearest ``epoch`` as a drag would (emits ``epoch_chosen``)."""

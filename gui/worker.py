@@ -602,6 +602,7 @@ class TrainingWorker(QObject):
         state.trainer = None
         state.broken = False
         state.stopped = None
+        state.kept_epoch = None  # the old run's early stop is not the new run's
         state.message = notice
         state.val_mask_changed = True
         state.frames_stale = True
@@ -688,7 +689,7 @@ class TrainingWorker(QObject):
         state.generation += 1
         state.pending = _empty_metrics()
         self._rate.clear()
-        state.stopped = None
+        state.stopped = state.kept_epoch = None
         state.message = f"Back to epoch {entry.epoch}: training goes on from there."
         state.replay, state.replay_due = None, False
         state.frames_stale = state.force_report = True

@@ -485,11 +485,15 @@ class _Cursor:
         self.epoch: float | None = None
 
     def set(self, epoch: float | None) -> None:
-        self.epoch = None if epoch is None else float(epoch)
-        self._place()
+        epoch = None if epoch is None else float(epoch)
+        if epoch != self.epoch:  # (no repaint asked for when nothing changes: every Play and new run says None)
+            self.epoch = epoch
+            self._place()
 
     def _place(self, *_args) -> None:
         for plot, item in self._items:
+            if self.epoch is None and item.path().isEmpty():
+                continue
             path = QtGui.QPainterPath()
             if self.epoch is not None:
                 low, high = plot.vb.viewRange()[1]

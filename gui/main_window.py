@@ -577,7 +577,7 @@ class MainWindow(QMainWindow):
                 history = {name: self.loss_view.data(name) for name in ("loss", "val_loss", "score")}
                 self.presenter.history_changed(history, self._history_since)
         if current:
-            self.presenter.show_frames(report.frames)
+            self.presenter.show_frames(report.frames, report.epoch)
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)

@@ -275,8 +275,12 @@ class View:
         surface: ``"3d"``); None for none.
     widget : QWidget
         What the window places (data views: with ``plot_item`` for draw mode).
+    epoch : int or None
+        The epoch of the model of the frame being shown (set by the
+        presenter before ``show_frame``), None when not known.
     """
 
+    epoch: int | None = None
     view_id: ClassVar[str] = ""
     title: ClassVar[str] = ""
     slot: ClassVar[str] = "data"

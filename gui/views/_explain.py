@@ -259,7 +259,8 @@ def _network_sections(facts: ModelFacts) -> tuple[Section, ...]:
         delta_code = [f"dZ{top} = 2 * (Y_hat - Y) / " + ("n" if k == 1 else "(n * k)")]
     else:
         delta = Formula(rf"\delta^{{[{top}]}} = \dfrac{{\partial \mathcal{{L}}}}{{\partial Z^{{[{top}]}}}} = "
-                        r"\dfrac{P - Y}{n}", "sigmoid/softmax + cross-entropy: the error is P − Y")
+                        r"\dfrac{P - Y}{n}",
+                        f"{'sigmoid' if facts.loss == 'sigmoid_ce' else 'softmax'} + cross-entropy: the error is P − Y")
         delta_code = [f"dZ{top} = (P - Y) / n"]
     decay = r" + \lambda_2\,W^{[l]}" if facts.l2 > 0 else ""
     grads = [delta,

@@ -234,6 +234,8 @@ class MainWindow(QMainWindow):
         toolbar.speed_changed.connect(self._on_speed_changed)
         toolbar.misclassified_action.toggled.connect(self._on_misclassified_toggled)
         toolbar.surface3d_action.toggled.connect(self._on_surface3d_toggled)
+        toolbar.discrete_action.toggled.connect(self._on_discrete_toggled)
+        toolbar.validation_action.toggled.connect(self._on_validation_toggled)
         self.dataset_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.dataset_panel.features_chosen.connect(self._on_features_chosen)
         self.model_panel.model_changed.connect(self._on_model_changed)
@@ -436,6 +438,8 @@ class MainWindow(QMainWindow):
         regression_2d = dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
         self.toolbar.surface3d_action.setVisible(regression_2d)
         self.toolbar.misclassified_action.setVisible(dataset.task == "classification" and dataset.time is None)
+        self.toolbar.discrete_action.setVisible(dataset.task == "classification" and dataset.time is None)
+        self.toolbar.validation_action.setVisible(dataset.time is None)
         if regression_2d and self.toolbar.surface3d_action.isChecked() and not self.presenter.uses_3d:
             self.view_note.setText(
                 "The 3D view needs OpenGL, which is not available here: showing the heatmap instead."
@@ -481,6 +485,14 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_misclassified_toggled(self, on: bool) -> None:
         self.presenter.set_highlight_misclassified(on)  # the views' specs change: specs_changed
+
+    @Slot(bool)
+    def _on_discrete_toggled(self, on: bool) -> None:
+        self.presenter.set_option("discrete", on)  # the surface's spec changes: specs_changed
+
+    @Slot(bool)
+    def _on_validation_toggled(self, on: bool) -> None:
+        self.presenter.set_option("hide_validation", not on)
 
     @Slot(bool)
     def _on_surface3d_toggled(self, on: bool) -> None:

@@ -133,7 +133,17 @@ class TrainingToolbar(QToolBar):
         self.surface3d_action = QAction("3D view", self)
         self.surface3d_action.setCheckable(True)
         self.surface3d_action.setToolTip("Show the regression surface in 3D (drag to rotate).")
-        for action in (self.misclassified_action, self.surface3d_action):
+        self.discrete_action = QAction("Discretize", self)
+        self.discrete_action.setCheckable(True)
+        self.discrete_action.setToolTip("Colour the plane by the predicted class only, without the paler "
+                                        "shades where the model is unsure.")
+        self.validation_action = QAction("Validation points", self)
+        self.validation_action.setCheckable(True)
+        self.validation_action.setChecked(True)
+        self.validation_action.setToolTip("Show the validation points (hollow): rows held out from training "
+                                          "to measure how well the model generalises.")
+        for action in (self.misclassified_action, self.discrete_action, self.validation_action,
+                       self.surface3d_action):
             self.addAction(action)
 
     # --- readouts -------------------------------------------------------------

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 import datasets
 from gui import views
+from gui.help import install_help_menu
 from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
 from gui.panels.banner import Banner
 from gui.panels.messages import plain_label, show_error
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.loss_view = views.LossView()
         self._build_layout()
         self._connect()
+        self.help_menu = install_help_menu(self)
 
         if dataset is None:
             dataset, model, transform = default_run()

@@ -34,6 +34,7 @@ from gui import views
 from gui.help import install_help_menu
 from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
 from gui.panels.banner import Banner
+from gui.panels.dataset_panel import dataset_title
 from gui.panels.messages import plain_label, show_error
 from gui.presenter import DataPresenter
 from gui.worker import CANNOT_TRAIN, Report, TrainingController
@@ -433,9 +434,7 @@ class MainWindow(QMainWindow):
     def _update_view_chrome(self) -> None:
         """Titles, notes and toggles for what is shown."""
         dataset = self._dataset
-        title = self.presenter.title()
-        if dataset.name:
-            title += f" — {dataset.name}"
+        title = f"{self.presenter.title()} — {dataset_title(dataset)}"
         self.view_title.setText(title)
         regression_2d = dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
         self.toolbar.surface3d_action.setVisible(regression_2d)
@@ -518,7 +517,7 @@ class MainWindow(QMainWindow):
             self.error_box = show_error(self, "Cannot show this dataset", reason)
             return
         notes = " ".join(f"{note[:1].upper()}{note[1:]}." for note in dataset.notes)
-        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0. {notes}".strip())
+        self._status(f"New data ({dataset_title(dataset)}): the model starts again from epoch 0. {notes}".strip())
 
     @Slot(int, int)
     def _on_features_chosen(self, first: int, second: int) -> None:

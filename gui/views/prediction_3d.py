@@ -36,6 +36,7 @@ class Prediction3D(PointsView):
         super().set_data(data)
         rows = data.shown_rows(self.hide_validation)
         self.widget.set_data(data.xy()[rows], first_column(data.dataset.y)[rows], data.val_mask[rows])
+        self.widget.set_axis_labels(*data.axis_names(), "y")
 
     def spec(self) -> PredictionPlaneSpec | None:
         if self.data is None or self.data.dataset.n_samples == 0:

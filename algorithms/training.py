@@ -212,6 +212,13 @@ class Trainer:
         self._best_theta = None
         self._stale_epochs = 0
 
+    @property
+    def best_epoch(self) -> int:
+        """The epoch with the lowest monitored loss (validation loss, or the
+        training loss without a split) since training (re)started: the one
+        early stopping restores."""
+        return self._best_epoch
+
     # -- partial_fit's loop --------------------------------------------------------
     def has_params_of(self, model) -> bool:
         """Whether ``model`` is this Trainer's, with the very hyperparameter

@@ -215,7 +215,8 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     # The window's split; no per-epoch history (the loss view keeps the curves
     # in bounded memory: a run of millions of epochs must not grow without end).
     trainer = Trainer(model, transform.transform(X) if transform is not None else X, y,
-                      validation_fraction=model.validation_fraction, keep_history=False)
+                      validation_fraction=model.validation_fraction, keep_history=False,
+                      split="last" if dataset.time is not None else None)
     val_mask = np.zeros(dataset.n_samples, dtype=bool)
     val_mask[trainer.val_index] = True
 

@@ -10,8 +10,8 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._history import PeakHistory
-from ._style import DISPLAY_LIMIT, AxisItem, as_1d, displayable, make_layout_widget, set_label, style_plot
-from .colors import FOREGROUND, GRID_ALPHA, TRAIN_COLOR, VALIDATION_COLOR
+from ._style import DISPLAY_LIMIT, AxisItem, as_1d, displayable, make_layout_widget, set_label, style_plot, tick_font
+from .colors import FOREGROUND, GRID_ALPHA, MUTED, TRAIN_COLOR, VALIDATION_COLOR
 
 SERIES = ("loss", "val_loss", "score", "val_score")
 METRICS = ("accuracy", "R²")
@@ -404,6 +404,68 @@ class _Header(QtWidgets.QWidget):
             self.setFixedHeight(height)
 
 
+class _Marks:
+    """Events marked on the loss plot: a dashed vertical line at an epoch and
+    a short label at its top ("lr 0.01→0.1", "data edited", "kept epoch 21").
+
+    Plain Qt items (a path for the lines, simple text items that ignore the
+    plot's scaling), so the plot's repaints call no Python for them. The
+    lines span the visible y range, refitted when it changes.
+    """
+
+    MAX_MARKS = 12  # the newest are kept
+
+    def __init__(self, plot: pg.PlotItem):
+        self._plot = plot
+        pen = QtGui.QPen(QtGui.QColor(*MUTED))
+        pen.setCosmetic(True)
+        pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+        self.lines = QtWidgets.QGraphicsPathItem()
+        self.lines.setPen(pen)
+        self.lines.setZValue(-5)
+        plot.addItem(self.lines, ignoreBounds=True)
+        self.labels: list[QtWidgets.QGraphicsSimpleTextItem] = []
+        self.marks: list[tuple[float, str]] = []
+        self._font = tick_font()
+        plot.vb.sigYRangeChanged.connect(self._place)
+
+    def add(self, epoch: float, text: str) -> None:
+        self.marks = (self.marks + [(float(epoch), text)])[-self.MAX_MARKS:]
+        while len(self.labels) < len(self.marks):
+            label = QtWidgets.QGraphicsSimpleTextItem()
+            label.setFont(self._font)
+            label.setBrush(QtGui.QColor(*FOREGROUND))
+            label.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            label.setZValue(-4)
+            self._plot.addItem(label, ignoreBounds=True)
+            self.labels.append(label)
+        for label, (epoch, text) in zip(self.labels, self.marks):
+            label.setText(text)
+            label.setToolTip(f"epoch {epoch:g}: {text}")
+            label.show()
+        self._place()
+
+    def clear(self) -> None:
+        self.marks = []
+        for label in self.labels:
+            label.hide()
+        self.lines.setPath(QtGui.QPainterPath())
+
+    def _place(self, *_args) -> None:
+        if not self.marks:
+            return
+        low, high = self._plot.vb.viewRange()[1]
+        path = QtGui.QPainterPath()
+        for index, (epoch, _text) in enumerate(self.marks):
+            path.moveTo(epoch, low)
+            path.lineTo(epoch, high)
+            # labels stagger down a line each, so near marks don't overwrite each other
+            label = self.labels[index]
+            label.setPos(epoch, high)
+            label.setTransform(QtGui.QTransform.fromTranslate(3, 2 + 13 * (index % 3)))
+        self.lines.setPath(path)
+
+
 class LossView(QtWidgets.QWidget):
     """Training and validation loss (top plot) and the metric (bottom plot,
     accuracy or R²) against the epoch, with a log-scale switch for the loss.
@@ -503,6 +565,7 @@ class LossView(QtWidgets.QWidget):
         self._metric = "accuracy"
         for plot in (self.loss_plot, self.metric_plot):
             plot.vb.sigXRangeChanged.connect(self._on_x_range_changed)
+        self.marks = _Marks(self.loss_plot)
         self.reset("accuracy")
 
     # -- public API ----------------------------------------------------------
@@ -514,6 +577,7 @@ class LossView(QtWidgets.QWidget):
         self._metric = metric_name
         self._stale = False
         self._history.clear()
+        self.marks.clear()
         for name in SERIES:
             self.curves[name].setData([], [])
         self._shown.clear()
@@ -529,6 +593,12 @@ class LossView(QtWidgets.QWidget):
             plot.enableAutoRange()
         self.epoch_label.set_runs([("epoch 0", None, True), _GAP, _TRAIN_KEY, ("  ", None, False), _VAL_KEY])
         self.readout.set_runs([(f"loss –  ·  {metric_name} –", None, False)])
+
+    def add_mark(self, epoch: float, text: str) -> None:
+        """Mark an event at ``epoch`` on the loss plot (a live change of the
+        learning rate, an edit of the data, training going on after a stop,
+        the epoch early stopping kept): a dashed line and ``text``."""
+        self.marks.add(epoch, text)
 
     def append(self, epochs, loss, val_loss, score, val_score, *, redraw: bool = True) -> None:
         """Add epochs to the curves.

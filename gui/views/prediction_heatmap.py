@@ -43,6 +43,7 @@ class PredictionHeatmap(PointsView):
         rows = data.shown_rows(self.hide_validation)
         self.widget.set_data(data.xy()[rows], first_column(data.dataset.y)[rows], data.val_mask[rows])
         self.widget.set_axis_labels(*data.axis_names())
+        self.widget.set_caption(data.slice_note())
 
     def spec(self) -> PredictionPlaneSpec | None:
         if self.data is None or self.data.dataset.n_samples == 0:

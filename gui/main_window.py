@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.loss_view = views.LossView()
         self._build_layout()
         self._connect()
+        self.menuBar().addMenu(self.toolbar.view_menu)
         self.help_menu = install_help_menu(self)
 
         if dataset is None:
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.view_title.setFont(font)
+        self.view_title.setWordWrap(True)  # a long dataset title must not widen the window
         self.banner = Banner()
         self.view_note = plain_label(QLabel())
         self.view_note.setWordWrap(True)
@@ -211,10 +213,11 @@ class MainWindow(QMainWindow):
         secondary_layout.setContentsMargins(4, 4, 8, 4)
         self.side_tabs = QTabWidget()
         self.side_tabs.setDocumentMode(True)
+        self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
         secondary_layout.addWidget(self.side_tabs)
         self.secondary_box.hide()
         right.addWidget(self.secondary_box)
-        right.setMinimumWidth(340)
+        right.setMinimumWidth(380)  # the loss readout and the side tabs' tables
         self.right_splitter = right
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -479,6 +482,18 @@ class MainWindow(QMainWindow):
             self.view_note.show()
         else:
             self.view_note.hide()
+
+    @Slot(int)
+    def _on_side_tab_changed(self, index: int) -> None:
+        """A tab that wants more of the right column (``View.tab_share``) gets
+        it while it is chosen; the others give the loss curves back their part."""
+        views_ = {view.widget: view for view in self.presenter.side_views("side")}
+        view = views_.get(self.side_tabs.widget(index))
+        if view is None:
+            return
+        share = view.tab_share or 0.45
+        total = max(self.right_splitter.height(), 600)
+        self.right_splitter.setSizes([round(total * (1 - share)), round(total * share)])
 
     @Slot(object)
     def _on_side_views_changed(self, views_: list) -> None:

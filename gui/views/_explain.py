@@ -220,7 +220,7 @@ def _network_sections(facts: ModelFacts) -> tuple[Section, ...]:
         forward.append(Formula(rf"P = \sigma({out}) = \dfrac{{1}}{{1+e^{{-{out}}}}}", "probability of the second class"))
         code.append(f"P = 1 / (1 + np.exp(-{last}))")
     elif facts.loss == "softmax_ce":
-        forward.append(Formula(rf"P_{{ic}} = \dfrac{{e^{{Z_{{ic}}}}}}{{\sum_j e^{{Z_{{ij}}}}}}",
+        forward.append(Formula(r"P_{ic} = \dfrac{e^{Z_{ic}}}{\sum_j e^{Z_{ij}}}",
                                f"softmax over the {sizes[-1]} classes: each row sums to 1"))
         code += [f"E = np.exp({last} - {last}.max(axis=1, keepdims=True))  # no overflow",
                  "P = E / E.sum(axis=1, keepdims=True)"]

@@ -304,6 +304,9 @@ class View:
     title: ClassVar[str] = ""
     slot: ClassVar[str] = "data"
     option: ClassVar[str | None] = None
+    #: side views: the share of the right column the tab wants when chosen
+    #: (the rest goes to the loss curves); None keeps what the person set
+    tab_share: ClassVar[float | None] = None
 
     def __init__(self) -> None:
         self.widget = self.create_widget()

@@ -100,6 +100,7 @@ class HowItLearns(View):
     view_id = "how_it_learns"
     title = "How it learns"
     slot = "side"
+    tab_share = 0.7  # formulas and numbers need the room; the loss curves stay above
 
     @classmethod
     def applies_to(cls, dataset, model) -> bool:

@@ -9,7 +9,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
-import pytest
 
 import datasets
 from algorithms import LinearRegression, NeuralNetwork
@@ -54,9 +53,14 @@ def step(qtbot, window, epochs=1):
     qtbot.waitUntil(lambda: window.epoch >= target, timeout=TIMEOUT_MS)
 
 
+def drawn(qtbot, window) -> None:
+    """Wait until the window has drawn the worker's last report (acknowledged it)."""
+    qtbot.waitUntil(lambda: not window.controller._worker.state.in_flight, timeout=TIMEOUT_MS)
+
+
 def test_discretize_flattens_the_surface_on_screen(qtbot, window):
     step(qtbot, window, 3)
-    qtbot.wait(50)
+    drawn(qtbot, window)
     before = data_pixels(window)
     window.toolbar.discrete_action.trigger()
     assert window.presenter.specs()["decision_surface"].discrete
@@ -89,12 +93,12 @@ def test_hiding_validation_points_in_a_regression_view(qtbot, make_window):
     data = datasets.make("sine", n_samples=200, noise=0.1, random_state=0)
     window = make_window(data, LinearRegression(random_state=0))
     view = window.presenter.data_view()
-    shown_before = len(window.current_data_view().points_item.getData()[0])
+    shown_before = window.current_data_view().points.count()
     before = data_pixels(window)
     window.toolbar.validation_action.trigger()
-    qtbot.waitUntil(lambda: len(window.current_data_view().points_item.getData()[0]) < shown_before,
+    qtbot.waitUntil(lambda: window.current_data_view().points.count() < shown_before,
                     timeout=TIMEOUT_MS)
-    assert len(window.current_data_view().points_item.getData()[0]) == 160  # the 40 held out are gone
+    assert window.current_data_view().points.count() == 160  # the 40 held out are gone
     assert view.hide_validation
     qtbot.waitUntil(lambda: np.abs(data_pixels(window) - before).sum() > 0, timeout=TIMEOUT_MS)
 
@@ -106,7 +110,7 @@ def test_l1_is_live_in_the_window_and_changes_the_picture(qtbot, make_window):
     field = window.model_panel.form().fields["l1"]
     assert "l1" in window.model_panel.live_param_names()
     step(qtbot, window, 5)
-    qtbot.wait(50)
+    drawn(qtbot, window)
     tint_before = (255 - data_pixels(window)).mean()  # how far from white the picture is
     generation = window._generation
     field.spin.setValue(5.0)  # as the person types it: a live change
@@ -114,7 +118,7 @@ def test_l1_is_live_in_the_window_and_changes_the_picture(qtbot, make_window):
     assert window._generation == generation  # no reset: training went on
     # a strong L1 pulls every weight to exactly zero: the model grows unsure
     # everywhere and the surface pales (without L1 it grows surer and darker)
-    qtbot.wait(50)
+    drawn(qtbot, window)
     assert (255 - data_pixels(window)).mean() < tint_before * 0.8
     panel = next(v for v in window.presenter.side_views() if v.view_id == "how_it_learns").widget
     # soft thresholding sets the weights to exactly zero, as the panel shows

@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 
 import datasets
 from gui import views
+from gui.help import install_help_menu
 from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
 from gui.panels.banner import Banner
+from gui.panels.dataset_panel import dataset_title
 from gui.panels.messages import plain_label, show_error
 from gui.presenter import DataPresenter
 from gui.worker import CANNOT_TRAIN, Report, TrainingController
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect()
         self._build_file_menu()
+        self.menuBar().addMenu(self.toolbar.view_menu)
+        self.help_menu = install_help_menu(self)
         self._build_timeline()
 
         if dataset is None:
@@ -181,6 +185,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.view_title.setFont(font)
+        self.view_title.setWordWrap(True)  # a long dataset title must not widen the window
         self.banner = Banner()
         self.view_note = plain_label(QLabel())
         self.view_note.setWordWrap(True)
@@ -213,10 +218,11 @@ class MainWindow(QMainWindow):
         secondary_layout.setContentsMargins(4, 4, 8, 4)
         self.side_tabs = QTabWidget()
         self.side_tabs.setDocumentMode(True)
+        self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
         secondary_layout.addWidget(self.side_tabs)
         self.secondary_box.hide()
         right.addWidget(self.secondary_box)
-        right.setMinimumWidth(340)
+        right.setMinimumWidth(380)  # the loss readout and the side tabs' tables
         self.right_splitter = right
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -244,6 +250,8 @@ class MainWindow(QMainWindow):
         toolbar.speed_changed.connect(self._on_speed_changed)
         toolbar.misclassified_action.toggled.connect(self._on_misclassified_toggled)
         toolbar.surface3d_action.toggled.connect(self._on_surface3d_toggled)
+        toolbar.discrete_action.toggled.connect(self._on_discrete_toggled)
+        toolbar.validation_action.toggled.connect(self._on_validation_toggled)
         self.dataset_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.dataset_panel.features_chosen.connect(self._on_features_chosen)
         self.dataset_panel.two_features_toggled.connect(self._on_two_features_toggled)
@@ -471,13 +479,13 @@ class MainWindow(QMainWindow):
     def _update_view_chrome(self) -> None:
         """Titles, notes and toggles for what is shown."""
         dataset = self._dataset
-        title = self.presenter.title()
-        if dataset.name:
-            title += f" — {dataset.name}"
+        title = f"{self.presenter.title()} — {dataset_title(dataset)}"
         self.view_title.setText(title)
         regression_2d = dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
         self.toolbar.surface3d_action.setVisible(regression_2d)
         self.toolbar.misclassified_action.setVisible(dataset.task == "classification" and dataset.time is None)
+        self.toolbar.discrete_action.setVisible(dataset.task == "classification" and dataset.time is None)
+        self.toolbar.validation_action.setVisible(dataset.time is None)
         if regression_2d and self.toolbar.surface3d_action.isChecked() and not self.presenter.uses_3d:
             self.view_note.setText(
                 "The 3D view needs OpenGL, which is not available here: showing the heatmap instead."
@@ -485,6 +493,18 @@ class MainWindow(QMainWindow):
             self.view_note.show()
         else:
             self.view_note.hide()
+
+    @Slot(int)
+    def _on_side_tab_changed(self, index: int) -> None:
+        """A tab that wants more of the right column (``View.tab_share``) gets
+        it while it is chosen; the others give the loss curves back their part."""
+        views_ = {view.widget: view for view in self.presenter.side_views("side")}
+        view = views_.get(self.side_tabs.widget(index))
+        if view is None:
+            return
+        share = view.tab_share or 0.45
+        total = max(self.right_splitter.height(), 600)
+        self.right_splitter.setSizes([round(total * (1 - share)), round(total * share)])
 
     @Slot(object)
     def _on_side_views_changed(self, views_: list) -> None:
@@ -525,6 +545,14 @@ class MainWindow(QMainWindow):
         self.presenter.set_highlight_misclassified(on)  # the views' specs change: specs_changed
 
     @Slot(bool)
+    def _on_discrete_toggled(self, on: bool) -> None:
+        self.presenter.set_option("discrete", on)  # the surface's spec changes: specs_changed
+
+    @Slot(bool)
+    def _on_validation_toggled(self, on: bool) -> None:
+        self.presenter.set_option("hide_validation", not on)
+
+    @Slot(bool)
     def _on_surface3d_toggled(self, on: bool) -> None:
         self.presenter.set_3d(on)  # another data view: specs_changed
         self._update_view_chrome()
@@ -546,7 +574,7 @@ class MainWindow(QMainWindow):
             self.error_box = show_error(self, "Cannot show this dataset", reason)
             return
         notes = " ".join(f"{note[:1].upper()}{note[1:]}." for note in dataset.notes)
-        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0. {notes}".strip())
+        self._status(f"New data ({dataset_title(dataset)}): the model starts again from epoch 0. {notes}".strip())
 
     @Slot(int, int)
     def _on_features_chosen(self, first: int, second: int) -> None:
@@ -646,7 +674,7 @@ class MainWindow(QMainWindow):
                 history = {name: self.loss_view.data(name) for name in ("loss", "val_loss", "score")}
                 self.presenter.history_changed(history, self._history_since)
         if current and self.timeline.viewing is None:  # (the timeline shows an earlier epoch)
-            self.presenter.show_frames(report.frames)
+            self.presenter.show_frames(report.frames, report.epoch)
         self._epoch = report.epoch
         self._update_timeline(report)
         self.toolbar.set_epoch(report.epoch)
@@ -864,7 +892,7 @@ class MainWindow(QMainWindow):
     def _show_replay(self, report: Report) -> None:
         """A replay report: the frames of the earlier epoch the timeline shows."""
         if self.timeline.viewing is not None and report.command_seq >= self._view_seq:
-            self.presenter.show_frames(report.frames)
+            self.presenter.show_frames(report.frames, report.replay_epoch)
 
     def _show_restored_curves(self, session) -> None:
         """The opened session's run has reported: show its curves, marks and

@@ -77,7 +77,7 @@ def timeline_window(qtbot, make_window):
     pause_and_settle(qtbot, window)
     shown = []
     original = window.presenter.show_frames
-    window.presenter.show_frames = lambda frames: (shown.append(frames), original(frames))[1]
+    window.presenter.show_frames = lambda frames, *epoch: (shown.append(frames), original(frames, *epoch))[1]
     return window, shown
 
 

@@ -15,15 +15,7 @@ without a window:
 """
 
 from .archive import ArchiveError
-from .session import (
-           FORMAT_VERSION,
-           SUFFIX,
-           VIEW_DEFAULTS,
-           Session,
-           SessionError,
-           read_session,
-           write_session,
-)
+from .session import FORMAT_VERSION, SUFFIX, VIEW_DEFAULTS, Session, SessionError, read_session, write_session
 
 __all__ = ["Session", "SessionError", "ArchiveError", "read_session", "write_session", "FORMAT_VERSION", "SUFFIX",
            "VIEW_DEFAULTS"]

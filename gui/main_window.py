@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 
 import datasets
 from gui import views
+from gui.help import install_help_menu
 from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
 from gui.panels.banner import Banner
+from gui.panels.dataset_panel import dataset_title
 from gui.panels.messages import plain_label, show_error
 from gui.presenter import DataPresenter
 from gui.worker import CANNOT_TRAIN, Report, TrainingController
@@ -87,6 +89,9 @@ class MainWindow(QMainWindow):
         self._epoch = 0
         self._last_loss = math.nan
         self._closed = False
+        self._restoring = None  # (command number, session) of a session being opened, until its run reports
+        self._run_settings: dict | None = None  # what the run shown started with (gui.compare), for ghost labels
+        self._rewinding: tuple | None = None  # (command number, epoch) of a restart from an earlier epoch
         self._view_seq = 0  # the last command that changed what the views need
         self._last_stop: str | None = None  # why training last stopped (report.stopped), None since a reset
         self._history_since = 0  # epochs shown before the last change of data or learning rate
@@ -129,6 +134,10 @@ class MainWindow(QMainWindow):
         self.loss_view = views.LossView()
         self._build_layout()
         self._connect()
+        self._build_file_menu()
+        self.menuBar().addMenu(self.toolbar.view_menu)
+        self.help_menu = install_help_menu(self)
+        self._build_timeline()
 
         if dataset is None:
             dataset, model, transform = default_run()
@@ -179,6 +188,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.view_title.setFont(font)
+        self.view_title.setWordWrap(True)  # a long dataset title must not widen the window
         self.banner = Banner()
         self.view_note = plain_label(QLabel())
         self.view_note.setWordWrap(True)
@@ -211,10 +221,11 @@ class MainWindow(QMainWindow):
         secondary_layout.setContentsMargins(4, 4, 8, 4)
         self.side_tabs = QTabWidget()
         self.side_tabs.setDocumentMode(True)
+        self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
         secondary_layout.addWidget(self.side_tabs)
         self.secondary_box.hide()
         right.addWidget(self.secondary_box)
-        right.setMinimumWidth(340)
+        right.setMinimumWidth(380)  # the loss readout and the side tabs' tables
         self.right_splitter = right
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -242,6 +253,8 @@ class MainWindow(QMainWindow):
         toolbar.speed_changed.connect(self._on_speed_changed)
         toolbar.misclassified_action.toggled.connect(self._on_misclassified_toggled)
         toolbar.surface3d_action.toggled.connect(self._on_surface3d_toggled)
+        toolbar.discrete_action.toggled.connect(self._on_discrete_toggled)
+        toolbar.validation_action.toggled.connect(self._on_validation_toggled)
         self.dataset_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.dataset_panel.features_chosen.connect(self._on_features_chosen)
         self.dataset_panel.two_features_toggled.connect(self._on_two_features_toggled)
@@ -328,6 +341,7 @@ class MainWindow(QMainWindow):
 
     # --- training commands ----------------------------------------------------------
     def play(self) -> None:
+        self._leave_replay()
         self.banner.hide()
         self._raise_limit_if_reached()
         if self._last_stop in ("max_epochs", "early_stopping") and self.loss_view.n_epochs:
@@ -351,6 +365,7 @@ class MainWindow(QMainWindow):
         """Train exactly one epoch (pausing first when playing)."""
         if self.controller.is_running:
             self.pause()
+        self._leave_replay()
         self.banner.hide()
         self.controller.step()
 
@@ -372,10 +387,12 @@ class MainWindow(QMainWindow):
         self._view_seq = self.controller.configure(model=model, transform=self.model_panel.build_transform(),
                                                    dtype=self.model_panel.dtype, specs=self.presenter.specs())
 
-    def _apply_dataset(self, dataset, *, keep_model: bool) -> str | None:
+    def _apply_dataset(self, dataset, *, keep_model: bool, model=None, resume=None) -> str | None:
         """Show ``dataset`` and hand it to the worker. With ``keep_model``
         (Draw-mode edits) the model goes on training unless the data no
-        longer fit it; returns why it was reset then (None: kept)."""
+        longer fit it; returns why it was reset then (None: kept).
+        ``model`` and ``resume`` (a session being opened): that model, and
+        the ``Trainer.state_dict()`` it continues from, instead of a new one."""
         previous = self._trained
         self._dataset = dataset
         self.dataset_panel.set_current(dataset, edited=keep_model)
@@ -396,10 +413,12 @@ class MainWindow(QMainWindow):
                   "split": "last" if dataset.time is not None else None}
         new_model = not keep_model or reset is not None
         if new_model:
-            fields["model"] = self.model_panel.build_model()
+            fields["model"] = self.model_panel.build_model() if model is None else model
             fields["transform"] = self.model_panel.build_transform()
             fields["dtype"] = self.model_panel.dtype
             fields["keep_model"] = False
+            if resume is not None:
+                fields["resume"] = resume
             self._live_values = fields["model"].get_params()
             self.presenter.set_model(fields["model"], notify=False)
         self.presenter.set_dataset(dataset, shown)
@@ -464,13 +483,13 @@ class MainWindow(QMainWindow):
     def _update_view_chrome(self) -> None:
         """Titles, notes and toggles for what is shown."""
         dataset = self._dataset
-        title = self.presenter.title()
-        if dataset.name:
-            title += f" — {dataset.name}"
+        title = f"{self.presenter.title()} — {dataset_title(dataset)}"
         self.view_title.setText(title)
         regression_2d = dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
         self.toolbar.surface3d_action.setVisible(regression_2d)
         self.toolbar.misclassified_action.setVisible(dataset.task == "classification" and dataset.time is None)
+        self.toolbar.discrete_action.setVisible(dataset.task == "classification" and dataset.time is None)
+        self.toolbar.validation_action.setVisible(dataset.time is None)
         if regression_2d and self.toolbar.surface3d_action.isChecked() and not self.presenter.uses_3d:
             self.view_note.setText(
                 "The 3D view needs OpenGL, which is not available here: showing the heatmap instead."
@@ -478,6 +497,18 @@ class MainWindow(QMainWindow):
             self.view_note.show()
         else:
             self.view_note.hide()
+
+    @Slot(int)
+    def _on_side_tab_changed(self, index: int) -> None:
+        """A tab that wants more of the right column (``View.tab_share``) gets
+        it while it is chosen; the others give the loss curves back their part."""
+        views_ = {view.widget: view for view in self.presenter.side_views("side")}
+        view = views_.get(self.side_tabs.widget(index))
+        if view is None:
+            return
+        share = view.tab_share or 0.45
+        total = max(self.right_splitter.height(), 600)
+        self.right_splitter.setSizes([round(total * (1 - share)), round(total * share)])
 
     @Slot(object)
     def _on_side_views_changed(self, views_: list) -> None:
@@ -518,6 +549,14 @@ class MainWindow(QMainWindow):
         self.presenter.set_highlight_misclassified(on)  # the views' specs change: specs_changed
 
     @Slot(bool)
+    def _on_discrete_toggled(self, on: bool) -> None:
+        self.presenter.set_option("discrete", on)  # the surface's spec changes: specs_changed
+
+    @Slot(bool)
+    def _on_validation_toggled(self, on: bool) -> None:
+        self.presenter.set_option("hide_validation", not on)
+
+    @Slot(bool)
     def _on_surface3d_toggled(self, on: bool) -> None:
         self.presenter.set_3d(on)  # another data view: specs_changed
         self._update_view_chrome()
@@ -539,7 +578,7 @@ class MainWindow(QMainWindow):
             self.error_box = show_error(self, "Cannot show this dataset", reason)
             return
         notes = " ".join(f"{note[:1].upper()}{note[1:]}." for note in dataset.notes)
-        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0. {notes}".strip())
+        self._status(f"New data ({dataset_title(dataset)}): the model starts again from epoch 0. {notes}".strip())
 
     @Slot(int, int)
     def _on_features_chosen(self, first: int, second: int) -> None:
@@ -596,14 +635,19 @@ class MainWindow(QMainWindow):
     def _on_report_received(self, report: Report) -> None:
         if self._closed:
             return
+        if report.replay_epoch is not None:  # the timeline's earlier epoch: its frames only
+            self._show_replay(report)
+            return
         if report.generation != self._generation:
             self._generation = report.generation
             self._last_stop = None
+            self._keep_ghost()
             self.loss_view.reset("accuracy" if self._dataset.task == "classification" else "R²")
             self._history_since = 0
             self.presenter.new_run()
             self._last_loss = math.nan
             self.training_reset.emit()
+            self._on_new_run(report)
         # Outputs made before the views' last change belong to the old grid
         # or data: skip them (the next report brings matching ones).
         current = report.command_seq >= self._view_seq
@@ -633,9 +677,10 @@ class MainWindow(QMainWindow):
                 self._history_checked_at = now
                 history = {name: self.loss_view.data(name) for name in ("loss", "val_loss", "score")}
                 self.presenter.history_changed(history, self._history_since)
-        if current:
-            self.presenter.show_frames(report.frames)
+        if current and self.timeline.viewing is None:  # (the timeline shows an earlier epoch)
+            self.presenter.show_frames(report.frames, report.epoch)
         self._epoch = report.epoch
+        self._update_timeline(report)
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)
         self.toolbar.show_auto_rate(report.auto_rate)
@@ -708,6 +753,163 @@ class MainWindow(QMainWindow):
 
     def _status(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    # --- sessions ----------------------------------------------------------------------------------
+    def _build_file_menu(self) -> None:
+        """The File menu: open and save sessions, export the model or a
+        Python script, copy the command that replays the run
+        (``gui/session_actions.py``)."""
+        from gui.session_actions import SessionActions
+
+        self.session_actions = SessionActions(self)
+
+    def restore_session(self, session) -> None:
+        """Show the saved run ``session`` (a checked ``sessions.Session``) as
+        it was, paused: its data (with the generator's options when it was
+        generated), model, input features, view settings and, once the
+        worker reports it, its loss curves; Play continues from its epoch
+        with the very next epoch the saved run would have trained.
+        ``ValueError`` (and nothing changes) for data the window cannot show."""
+        dataset = session.dataset
+        reason = self.unshowable_reason(dataset)
+        if reason is not None:
+            raise ValueError(reason)
+        view = session.view
+        self.controller.pause()
+        self.toolbar.set_running(False)
+        panel = self.dataset_panel
+        recipe = session.recipe
+        if recipe is not None and recipe["kind"] == "generator":
+            panel.select_source("generator", recipe["name"], emit=False)
+            panel.generator_options(recipe["name"]).set_values(recipe["options"])
+        elif recipe is not None:
+            panel.select_source("builtin", recipe["name"], emit=False)
+        else:  # drawn or loaded points: the panel says so
+            panel.select_source("custom", "", emit=False)
+        panel.set_current(dataset)  # fills the axis choices for this data
+        panel.x_combo.blockSignals(True)
+        panel.y_combo.blockSignals(True)
+        panel.two_features_check.blockSignals(True)
+        panel.x_combo.setCurrentIndex(view["shown_features"][0])
+        panel.y_combo.setCurrentIndex(view["shown_features"][1])
+        panel.two_features_check.setChecked(view["two_features"])
+        for widget in (panel.x_combo, panel.y_combo, panel.two_features_check):
+            widget.blockSignals(False)
+        trained = session.trained_data()
+        n_classes = trained.n_classes if trained.task == "classification" else None
+        self.model_panel.set_task(trained.task, n_classes, trained.n_features)
+        self.model_panel.set_model(session.model, session.transform)
+        network = getattr(session.model, "_network", None)  # a fitted model goes on in the precision it has
+        if network is not None:
+            self.model_panel.set_dtype(network.dtype.name)
+        for action, option, on in ((self.toolbar.misclassified_action, "mistakes", view["mistakes"]),
+                                   (self.toolbar.surface3d_action, "3d", view["surface3d"])):
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+            self.presenter.set_option(option, on)
+        self.loss_view.set_log_scale(view["log_scale"])
+        self.toolbar.set_speed(view["speed"])  # the worker hears it (speed_changed)
+        model = session.model if session.trainer is not None else None
+        self._apply_dataset(dataset, keep_model=False, model=model, resume=session.trainer)
+        self._restoring = (self._model_seq, session)
+
+    def _keep_ghost(self) -> None:
+        """A new run starts: the one shown stays as faint ghost curves,
+        labelled with what changed ("lr 0.01 → 0.1"); after a change of task
+        (other loss, other score) the ghosts go."""
+        from gui.compare import describe_change, run_settings
+
+        panel = self.model_panel
+        settings = run_settings(panel.model_class.LABEL, panel.params(), panel.build_transform(), self._trained)
+        previous, self._run_settings = self._run_settings, settings
+        if previous is None:
+            return
+        if self._rewinding is not None:
+            return  # the later epochs become a ghost in _on_new_run, with the history up to the restart
+        if previous["task"] != settings["task"]:
+            self.loss_view.clear_ghosts()
+        elif self._restoring is None:  # an opened session is another run, not a change of this one
+            self.loss_view.keep_as_ghost(describe_change(previous, settings))
+
+    def _on_new_run(self, report: Report) -> None:
+        """A new generation has reported: an opened session's curves, or
+        after a restart from an earlier epoch the curves up to it (the later
+        ones stay as a ghost); the timeline back at the newest epoch."""
+        self._leave_replay(tell_worker=False)
+        if self._restoring is not None and report.command_seq >= self._restoring[0]:
+            self._show_restored_curves(self._restoring[1])
+        if self._rewinding is not None and report.command_seq >= self._rewinding[0]:
+            self._rewinding = None
+            history, marks = self._rewound_history
+            self._rewound_history = None
+            self.loss_view.restore_history(history, marks)
+            self._history_since = self.loss_view.n_epochs
+
+    # --- replaying earlier epochs (the timeline) ------------------------------------------------
+    def _build_timeline(self) -> None:
+        """The replay slider under the views (``gui/timeline.py``)."""
+        from gui.timeline import Timeline
+
+        self.timeline = Timeline()
+        self.data_view_container.layout().addWidget(self.timeline)
+        self.timeline.epoch_chosen.connect(self._on_timeline_epoch_chosen)
+        self.timeline.latest_requested.connect(self._on_timeline_latest)
+        self.timeline.restart_requested.connect(self._on_timeline_restart)
+        self._rewound_history = None
+
+    def _update_timeline(self, report: Report) -> None:
+        if report.timeline is not None:
+            self.timeline.set_epochs(report.timeline, report.epoch)
+        else:
+            self.timeline.set_latest(report.epoch)
+
+    @Slot(int)
+    def _on_timeline_epoch_chosen(self, epoch: int) -> None:
+        """Show the model of a recorded epoch: training pauses, every view
+        gets that epoch's frame, the loss curves a cursor there."""
+        if self.controller.is_running:
+            self.pause()
+        self.controller.replay(epoch)
+        self.loss_view.set_cursor(epoch)
+        self._status(f"Showing epoch {epoch:,}. Latest (or Play) goes back to epoch {self._epoch:,}; "
+                     f"Restart here trains on from epoch {epoch:,}.")
+
+    @Slot()
+    def _on_timeline_latest(self) -> None:
+        self.controller.replay(None)
+        self.loss_view.set_cursor(None)
+
+    @Slot(int)
+    def _on_timeline_restart(self, epoch: int) -> None:
+        """Train on from a recorded epoch; the epochs after it stay as a ghost."""
+        self.loss_view.set_cursor(None)
+        self.loss_view.keep_as_ghost(f"before going back to epoch {epoch:,}")
+        self._rewound_history = self.loss_view.truncated_history(epoch)
+        self._rewinding = (self.controller.rewind(epoch), epoch)
+
+    def _leave_replay(self, tell_worker: bool = True) -> None:
+        """Back to the newest epoch (Play, Step, a new run)."""
+        if self.timeline.viewing is not None:
+            self.timeline.show_latest()
+            if tell_worker:
+                self.controller.replay(None)
+        self.loss_view.set_cursor(None)
+
+    def _show_replay(self, report: Report) -> None:
+        """A replay report: the frames of the earlier epoch the timeline shows."""
+        if self.timeline.viewing is not None and report.command_seq >= self._view_seq:
+            self.presenter.show_frames(report.frames, report.replay_epoch)
+
+    def _show_restored_curves(self, session) -> None:
+        """The opened session's run has reported: show its curves, marks and
+        why it had stopped."""
+        self._restoring = None
+        self.loss_view.clear_ghosts()
+        if session.history is not None and session.trainer is not None:
+            self.loss_view.restore_history(session.history, session.view["marks"])
+        self._last_stop = session.stop_reason
+        self._history_since = self.loss_view.n_epochs
 
     # --- closing ----------------------------------------------------------------------------------
     def shutdown(self) -> None:

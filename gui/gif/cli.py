@@ -2,7 +2,8 @@
 run headless, with Qt's offscreen platform (no window, no display needed).
 
 It builds the dataset and model from the shared options
-(``gui.options.build_run``), drives ``algorithms.Trainer`` (the one training
+(``gui.options.build_run``) or a saved session (``--session``: the run
+replayed from its seed, ``session_run``), drives ``algorithms.Trainer`` (the one training
 loop), draws each frame with the window's own views: ``gui.presenter`` picks
 the data view from the view registry, its frame spec is computed in this
 thread by the same ``FrameComputer`` the window's render process runs, and
@@ -61,6 +62,9 @@ def add_gif_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--layout", choices=("data", "data+loss"), default="data+loss",
                        help="data view only, or data view and loss curve side by side (default data+loss)")
     group.add_argument("--no-loop", action="store_true", help="play once instead of looping forever")
+    group.add_argument("--caption", action=argparse.BooleanOptionalAction, default=True,
+                       help="a caption line under each frame with the settings (model, layers, activation, "
+                            "optimizer, learning rate); on by default")
     group.add_argument("--hold", type=float, default=DEFAULT_HOLD, metavar="SECONDS",
                        help=f"how long the last frame stays, 0 to {MAX_HOLD_SECONDS:g} (default {DEFAULT_HOLD:g})")
 
@@ -160,7 +164,10 @@ def run_gif(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from gui.options import build_run
 
     try:
-        dataset, model, transform = build_run(args)
+        if getattr(args, "session", None):
+            dataset, model, transform = session_run(args)
+        else:
+            dataset, model, transform = build_run(args)
     except (ValueError, OSError) as error:
         return _fail(parser, str(error), 2)
     thinned = thinning_note(model, args)
@@ -184,6 +191,29 @@ def run_gif(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def session_run(args: argparse.Namespace):
+    """``(dataset, model, transform)`` replaying the saved run ``--session``:
+    its data (the two shown columns when it trained on those only), an
+    untrained model with its hyperparameters and seed, trained up to the
+    epoch it was saved at (its Max epochs if it had not trained), and its
+    input features, in the precision it trained in (``args.dtype`` is set
+    to that of its model). Changes made while it trained (a live learning rate, a
+    Draw-mode edit) are not replayed: the GIF shows the run its settings
+    make from its seed."""
+    from gui.options import check_run_arguments
+    from sessions import read_session
+
+    check_run_arguments(args)
+    session = read_session(args.session)
+    network = getattr(session.model, "_network", None)
+    if network is not None:  # replayed in the precision it trained in, as it brings its data and model
+        args.dtype = network.dtype.name
+    model = session.fresh_model()
+    if session.epoch:
+        model.set_params(max_epochs=session.epoch)
+    return session.trained_data(), model, session.transform
+
+
 def _fail(parser: argparse.ArgumentParser, message: str, code: int) -> int:
     """One line on stderr, like argparse's own errors for the subcommand."""
     prog = parser.prog if parser.prog.endswith(" gif") else f"{parser.prog} gif"
@@ -200,7 +230,7 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
 
     from algorithms import Trainer
     from gui import views
-    from gui.gif.recorder import FrameRecorder
+    from gui.gif.recorder import FrameRecorder, settings_caption
     from gui.presenter import DataPresenter
     from gui.views.frame import FrameComputer
 
@@ -269,6 +299,9 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
         frame_height=None,  # drawn at the size wanted
         min_interval=0.0,
     )
+    if getattr(args, "caption", True):
+        caption = settings_caption(model)
+        recorder.caption = lambda: caption
     pending: list = []  # EpochRecords since the last drawn frame
 
     def draw_and_capture(epoch: int, loss: float) -> None:

@@ -36,13 +36,30 @@ TASK_TITLES = {"classification": "Classification", "regression": "Regression"}
 CUSTOM_LABEL = "Drawn or loaded data"
 
 
+def dataset_title(dataset) -> str:
+    """The dataset's name for people: "Two moons", "Spiral, 3 arms",
+    "Gaussian blobs, 4 classes", "Iris flowers"; a loaded or drawn dataset
+    keeps its own name."""
+    name = dataset.name
+    if name in datasets.GENERATORS:
+        spec = datasets.GENERATORS[name]
+        title = spec.label
+        classes = next((option for option in spec.options if option.name == "n_classes"), None)
+        if classes is not None and dataset.task == "classification":
+            title += f", {dataset.n_classes} {classes.label.lower()}"
+        return title
+    if name in datasets.BUILTINS:
+        return datasets.BUILTINS[name].split(" (")[0]
+    return name or "unnamed data"
+
+
 def describe(dataset) -> str:
     """One line about a dataset: "moons · 200 samples · 2 features · 2 classes"."""
     def count(n: int, noun: str, plural: str) -> str:
         return f"{n:,} {noun if n == 1 else plural}"
 
     parts = [
-        dataset.name or "unnamed",
+        dataset_title(dataset),
         count(dataset.n_samples, "sample", "samples"),
         count(dataset.n_features, "feature", "features"),
     ]
@@ -98,6 +115,20 @@ class GeneratorOptions(QWidget):
             "random_state": self.seed.value(),
             **self.options.values(),
         }
+
+    def set_values(self, values: dict) -> None:
+        """Show ``values`` (the keys ``values()`` gives) without emitting
+        (a session or the command line made the data with them)."""
+        if "n_samples" in values:
+            self.samples.set_value(values["n_samples"])
+        if "noise" in values and values["noise"] is not None:
+            self.noise.set_value(values["noise"])
+        if values.get("random_state") is not None:
+            self.seed.blockSignals(True)
+            self.seed.setValue(int(values["random_state"]))
+            self.seed.blockSignals(False)
+        self.options.set_values({name: value for name, value in values.items()
+                                 if name not in ("n_samples", "noise", "random_state")})
 
     def generate(self):
         return datasets.make(self.spec.name, **self.values())

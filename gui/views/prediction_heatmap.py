@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .frame import DataContext, PlaneSpec, View, first_column, model_output
+from .frame import DataContext, PlaneSpec, PointsView, first_column, model_output
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class PredictionPlaneSpec(PlaneSpec):
         return first_column(model_output(model, inputs.points))
 
 
-class PredictionHeatmap(View):
+class PredictionHeatmap(PointsView):
     """Regression on two or more features: a heatmap of the predictions."""
 
     view_id = "prediction_heatmap"
@@ -40,7 +40,8 @@ class PredictionHeatmap(View):
 
     def set_data(self, data: DataContext) -> None:
         super().set_data(data)
-        self.widget.set_data(data.xy(), first_column(data.dataset.y), data.val_mask)
+        rows = data.shown_rows(self.hide_validation)
+        self.widget.set_data(data.xy()[rows], first_column(data.dataset.y)[rows], data.val_mask[rows])
         self.widget.set_axis_labels(*data.axis_names())
         self.widget.set_caption(data.slice_note())
 

@@ -15,6 +15,7 @@ from .confusion_matrix import ConfusionMatrix
 from .decision_surface import DecisionSurface
 from .fitted_curve import FittedCurve
 from .frame import View
+from .how_it_learns import HowItLearns
 from .one_step_ahead import OneStepAhead
 from .predicted_actual import PredictedActual
 from .prediction_3d import Prediction3D
@@ -33,6 +34,7 @@ VIEWS: tuple[type[View], ...] = (
     ConfusionMatrix,
     PredictedActual,
     WeightsHistogram,
+    HowItLearns,
     # the status slot: above the loss curves, shown when they have something to say
     TrainingHealth,
 )

@@ -86,3 +86,60 @@ def test_the_gif_command_trains_in_the_dtype_asked_for(qapp, dtype):
     frames, note = render_run(dataset, model, transform, args)
     assert len(frames) == 3 and note is None
     assert model._network.theta.dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_a_saved_session_opens_in_the_precision_it_trained_in(qtbot, make_window, small_spiral, tmp_path, dtype):
+    from algorithms import NeuralNetwork
+
+    from .test_sessions_window import open_in, save, step_once, theta
+
+    window = make_window(small_spiral, NeuralNetwork(random_state=0, max_epochs=100_000), dtype=dtype)
+    play_until(qtbot, window, 5)
+    pause_and_settle(qtbot, window)
+    path = tmp_path / "run.mlfs"
+    save(qtbot, window, path)
+    opened = open_in(qtbot, make_window, path)  # a window of the default precision
+    assert opened.model_panel.dtype == dtype
+    assert theta(opened).dtype == np.dtype(dtype)
+    # it goes on bit for bit: its rows were not rounded to another precision
+    assert step_once(qtbot, window) == step_once(qtbot, opened)
+    assert theta(opened).tobytes() == theta(window).tobytes()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_the_copied_command_replays_in_the_precision_of_the_window(dtype):
+    from algorithms import NeuralNetwork
+    from gui.options import build_run, run_command
+
+    recipe = {"kind": "generator", "name": "moons", "options": {"n_samples": 100}}
+    args = run_command(recipe, NeuralNetwork(random_state=0), epochs=50, dtype=dtype)
+    assert ("--dtype" in args) == (dtype != DEFAULT_DTYPE)  # the default goes without saying
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    parsed = parser.parse_args(args[1:])  # after "gif"
+    assert parsed.dtype == dtype
+    build_run(parsed)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_the_gif_command_replays_a_session_in_its_precision(tmp_path, dtype):
+    import datasets
+    from algorithms import NeuralNetwork, Trainer
+    from gui.gif.cli import add_gif_arguments, session_run
+    from sessions import Session, write_session
+
+    dataset = datasets.make("moons", n_samples=80, random_state=0)
+    model = NeuralNetwork(hidden_layers=(4,), random_state=1)
+    trainer = Trainer(model, dataset.X.astype(dtype), dataset.y, validation_fraction=0.2, keep_history=False)
+    for _ in range(5):
+        trainer.step()
+    path = tmp_path / "run.mlfs"
+    write_session(path, Session(dataset=dataset, model=model, trainer=trainer.state_dict()))
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    add_gif_arguments(parser)
+    args = parser.parse_args(["--session", str(path)])
+    assert args.dtype == DEFAULT_DTYPE
+    session_run(args)
+    assert args.dtype == dtype  # what render_run trains in

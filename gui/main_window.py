@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
         self.model_panel.live_params_changed.connect(self._on_live_params_changed)
         self.presenter.specs_changed.connect(self._on_specs_changed)
         self.presenter.side_views_changed.connect(self._on_side_views_changed)
+        self.presenter.focus_changed.connect(self._update_view_chrome)  # the title names the unit shown
 
     def sizeHint(self) -> QSize:
         return QSize(1440, 880)
@@ -568,7 +569,7 @@ class MainWindow(QMainWindow):
                 self._loss_timer.start(max(1, int(wait * 1000)))
             self._last_loss = float(report.loss[-1])
         if current:
-            self.presenter.show_frames(report.frames)
+            self.presenter.show_frames(report.frames, clock=(report.generation, report.epoch))
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)

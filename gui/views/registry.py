@@ -14,6 +14,7 @@ from .confusion_matrix import ConfusionMatrix
 from .decision_surface import DecisionSurface
 from .fitted_curve import FittedCurve
 from .frame import View
+from .network_diagram import NetworkDiagram
 from .one_step_ahead import OneStepAhead
 from .predicted_actual import PredictedActual
 from .prediction_3d import Prediction3D
@@ -28,6 +29,7 @@ VIEWS: tuple[type[View], ...] = (
     Prediction3D,
     PredictionHeatmap,
     # the side slot: beside the loss curves
+    NetworkDiagram,
     ConfusionMatrix,
     PredictedActual,
     WeightsHistogram,

@@ -1,0 +1,318 @@
+"""The network diagram's widget (Qt): draws a finished ``DiagramFrame``.
+
+A plain ``QGraphicsView`` at one scene pixel per screen pixel, whose items
+all paint in C++: one pixmap item holds every node's picture (composed in
+the render process), one path item per strength level and sign holds the
+weight lines of that look, simple text items hold the names (re-made only
+when they change), a rectangle frames the node the data view shows. Per
+frame the GUI thread sets one pixmap and a dozen paths.
+
+Hovering answers from the frame's arrays (which node, which line), clicking
+a node emits ``unit_clicked``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from .anatomy import WEIGHT_LEVELS, level_style, number
+from .colors import FOREGROUND, MUTED
+
+#: ms a resize must rest before the drawing is made at the new size
+RESIZE_SETTLE_MS = 120
+#: how near (pixels) the pointer must be to a line to tell its weight
+LINE_PICK_DISTANCE = 4.0
+MIN_CANVAS = (160, 120)
+
+
+def _pen(level: int) -> QtGui.QPen:
+    rgb, alpha, width = level_style(level)
+    pen = QtGui.QPen(QtGui.QColor(*rgb, int(round(alpha * 255))))
+    pen.setWidthF(width)
+    pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
+    return pen
+
+
+class DiagramCanvas(QtWidgets.QGraphicsView):
+    """The drawing: items made once, fed arrays per frame."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QtWidgets.QGraphicsScene(self))
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop)
+        self.setBackgroundBrush(QtGui.QBrush(QtGui.QColor(255, 255, 255)))
+        self.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        self.setMouseTracking(True)
+        self.setMinimumSize(*MIN_CANVAS)
+        scene = self.scene()
+        self.pixmap_item = QtWidgets.QGraphicsPixmapItem()
+        self.pixmap_item.setZValue(0)
+        scene.addItem(self.pixmap_item)
+        #: signed strength level -> the path item of its lines (weaker ones underneath)
+        self.line_items: dict[int, QtWidgets.QGraphicsPathItem] = {}
+        for level in [*range(-WEIGHT_LEVELS, 0), *range(1, WEIGHT_LEVELS + 1)]:
+            item = QtWidgets.QGraphicsPathItem()
+            item.setPen(_pen(level))
+            item.setZValue(1 + abs(level) / (WEIGHT_LEVELS + 1))
+            scene.addItem(item)
+            self.line_items[level] = item
+        self.focus_item = QtWidgets.QGraphicsRectItem()
+        focus_pen = QtGui.QPen(QtGui.QColor(20, 20, 20))
+        focus_pen.setWidthF(2.0)
+        self.focus_item.setPen(focus_pen)
+        self.focus_item.setZValue(5)
+        self.focus_item.hide()
+        scene.addItem(self.focus_item)
+        self.text_items: list[QtWidgets.QGraphicsSimpleTextItem] = []
+        self._text_key = None
+        self.frame = None  # the DiagramFrame shown
+
+    # -- per frame -----------------------------------------------------------
+    def show_diagram(self, frame) -> None:
+        width, height = frame.canvas
+        image = np.ascontiguousarray(frame.image)
+        qimage = QtGui.QImage(image.data, width, height, image.strides[0], QtGui.QImage.Format.Format_RGB32)
+        self.pixmap_item.setPixmap(QtGui.QPixmap.fromImage(qimage))  # copies the pixels
+        drawn = set()
+        for level, x, y in frame.lines:
+            self.line_items[level].setPath(pg.arrayToQPath(x, y, connect="pairs"))
+            drawn.add(level)
+        for level, item in self.line_items.items():
+            if level not in drawn and not item.path().isEmpty():
+                item.setPath(QtGui.QPainterPath())
+        self.frame = frame
+        self._set_texts(frame.titles, frame.labels)
+        self.scene().setSceneRect(0, 0, width, height)
+
+    def clear(self) -> None:
+        self.pixmap_item.setPixmap(QtGui.QPixmap())
+        for item in self.line_items.values():
+            item.setPath(QtGui.QPainterPath())
+        self.frame = None
+        self._set_texts((), ())
+
+    def _set_texts(self, titles, labels) -> None:
+        """The column titles and node names (re-made only when they change)."""
+        key = (titles, labels)
+        if key == self._text_key:
+            return
+        self._text_key = key
+        scene = self.scene()
+        for item in self.text_items:
+            scene.removeItem(item)
+        self.text_items = []
+        title_font, name_font = QtGui.QFont(), QtGui.QFont()
+        title_font.setPointSizeF(8.5)
+        title_font.setBold(True)
+        name_font.setPointSizeF(8.0)
+        for x, text in titles:
+            item = self._text(text, title_font, FOREGROUND)
+            item.setPos(x - item.boundingRect().width() / 2, 3)
+        for x, y, text, align in labels:
+            item = self._text(text, name_font, FOREGROUND)
+            box = item.boundingRect()
+            room = x - 2 if align == "right" else self.viewport().width() - x - 2
+            if box.width() > room > 8:  # a long name: cut with an ellipsis
+                item.setText(QtGui.QFontMetrics(name_font).elidedText(
+                    text, QtCore.Qt.TextElideMode.ElideRight, int(room)))
+                box = item.boundingRect()
+            item.setPos(x - box.width() if align == "right" else x, y - box.height() / 2)
+
+    def _text(self, text: str, font: QtGui.QFont, rgb) -> QtWidgets.QGraphicsSimpleTextItem:
+        item = QtWidgets.QGraphicsSimpleTextItem(text)  # plain text: names may come from a file
+        item.setFont(font)
+        item.setBrush(QtGui.QBrush(QtGui.QColor(*rgb)))
+        item.setZValue(6)
+        self.scene().addItem(item)
+        self.text_items.append(item)
+        return item
+
+    def set_focus_rect(self, rect) -> None:
+        """Frame ``rect`` = (x, y, w, h) in black (None: no frame)."""
+        if rect is None:
+            self.focus_item.hide()
+            return
+        x, y, w, h = rect
+        self.focus_item.setRect(QtCore.QRectF(x - 3, y - 3, w + 6, h + 6))
+        self.focus_item.show()
+
+    # -- what is under the pointer ---------------------------------------------------
+    def node_at(self, point: QtCore.QPointF) -> int | None:
+        """Index (into the frame's node arrays) of the node under ``point``."""
+        frame = self.frame
+        if frame is None or not len(frame.rects):
+            return None
+        x, y = point.x(), point.y()
+        rects = frame.rects
+        inside = ((rects[:, 0] - 2 <= x) & (x <= rects[:, 0] + rects[:, 2] + 2)
+                  & (rects[:, 1] - 2 <= y) & (y <= rects[:, 1] + rects[:, 3] + 2))
+        found = np.flatnonzero(inside)
+        return int(found[0]) if found.size else None
+
+    def line_at(self, point: QtCore.QPointF) -> int | None:
+        """Index of the drawn weight line nearest ``point`` (within LINE_PICK_DISTANCE)."""
+        frame = self.frame
+        if frame is None or not len(frame.edges):
+            return None
+        p = np.array([point.x(), point.y()])
+        start, end = frame.edges[:, :2], frame.edges[:, 2:]
+        direction = end - start
+        length2 = np.maximum((direction**2).sum(axis=1), 1e-12)
+        t = np.clip(((p - start) * direction).sum(axis=1) / length2, 0.0, 1.0)
+        distance = np.hypot(*(start + t[:, None] * direction - p).T)
+        nearest = int(np.argmin(distance))
+        return nearest if distance[nearest] <= LINE_PICK_DISTANCE else None
+
+
+class DiagramWidget(QtWidgets.QWidget):
+    """The diagram with a caption and a way back to the model's output.
+
+    Signals
+    -------
+    size_changed()
+        The drawing's size changed (after a resize settled): ask ``canvas_size()``.
+    visibility_changed()
+        Shown or hidden (a hidden diagram is not computed).
+    unit_clicked(layer, index, name)
+        A node was clicked (when clicking can show units).
+    back_clicked()
+        "Show the model's output" was clicked.
+    """
+
+    size_changed = QtCore.Signal()
+    visibility_changed = QtCore.Signal()
+    unit_clicked = QtCore.Signal(int, int, str)
+    back_clicked = QtCore.Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.canvas = DiagramCanvas()
+        self.canvas.viewport().installEventFilter(self)
+        self.caption = QtWidgets.QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("color: #{:02x}{:02x}{:02x}; font-size: 8pt;".format(*MUTED))
+        self.caption.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.back_button = QtWidgets.QPushButton("Show the model's output")
+        self.back_button.setToolTip("The data view shows one unit; go back to the model's output.")
+        self.back_button.clicked.connect(self.back_clicked)
+        self.back_button.hide()
+        bottom = QtWidgets.QHBoxLayout()
+        bottom.setContentsMargins(4, 0, 4, 2)
+        bottom.addWidget(self.caption, 1)
+        bottom.addWidget(self.back_button, 0, QtCore.Qt.AlignmentFlag.AlignVCenter)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.canvas, 1)
+        layout.addLayout(bottom)
+        self._clickable = False
+        self._focus: tuple[int, int] | None = None
+        self._announced_size = self.canvas_size()
+        self._resize_timer = QtCore.QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(RESIZE_SETTLE_MS)
+        self._resize_timer.timeout.connect(self._on_resize_settled)
+
+    def canvas_size(self) -> tuple[int, int]:
+        """(width, height) in pixels the drawing should have."""
+        viewport = self.canvas.viewport()
+        return max(viewport.width(), MIN_CANVAS[0]), max(viewport.height(), MIN_CANVAS[1])
+
+    # -- per frame ------------------------------------------------------------
+    def show_diagram(self, frame) -> None:
+        self.canvas.show_diagram(frame)
+        if self.caption.text() != frame.caption:
+            self.caption.setText(frame.caption)
+        self._place_focus()
+
+    def clear(self) -> None:
+        self.canvas.clear()
+        self._place_focus()
+
+    def set_focus(self, focus: tuple[int, int] | None, clickable: bool) -> None:
+        """The unit the data view shows (``(layer, index)``, framed), and
+        whether clicking a node can show one."""
+        self._focus, self._clickable = focus, bool(clickable)
+        self.back_button.setVisible(focus is not None)
+        self._place_focus()
+
+    def _place_focus(self) -> None:
+        frame = self.canvas.frame
+        rect = None
+        if frame is not None and self._focus is not None:
+            found = np.flatnonzero((frame.layer == self._focus[0]) & (frame.index == self._focus[1]))
+            if found.size:
+                rect = tuple(frame.rects[found[0]])
+        self.canvas.set_focus_rect(rect)
+
+    # -- pointer ------------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind == QtCore.QEvent.Type.MouseMove:
+            self._hover(event)
+        elif kind == QtCore.QEvent.Type.MouseButtonPress and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            node = self.canvas.node_at(self.canvas.mapToScene(event.position().toPoint()))
+            frame = self.canvas.frame
+            if node is not None and self._clickable:
+                self.unit_clicked.emit(int(frame.layer[node]), int(frame.index[node]), frame.names[node])
+                return True
+        elif kind == QtCore.QEvent.Type.Resize:
+            self._resize_timer.start()
+        return False
+
+    def describe_node(self, node: int) -> str:
+        frame = self.canvas.frame
+        layer, index = int(frame.layer[node]), int(frame.index[node])
+        lines = [frame.names[node], f"layer {layer}, unit {index + 1} of {frame.sizes[layer]}"]
+        if np.isfinite(frame.bias[node]):
+            lines.append(f"bias {number(frame.bias[node])}")
+        lines.append(f"values over the plane: {number(frame.low[node])} … {number(frame.high[node])}")
+        if self._clickable:
+            lines.append("Click: show it in the data view.")
+        return "\n".join(lines)
+
+    def describe_line(self, line: int) -> str:
+        frame = self.canvas.frame
+        layer, source, target = (int(v) for v in frame.edge_units[line])
+        offsets = np.concatenate([[0], np.cumsum(frame.sizes)])
+        return (f"weight {frame.weights[line]:.4g}\nfrom {frame.names[offsets[layer] + source]}\n"
+                f"to {frame.names[offsets[layer + 1] + target]}")
+
+    def _hover(self, event) -> None:
+        point = self.canvas.mapToScene(event.position().toPoint())
+        node = self.canvas.node_at(point)
+        text = ""
+        if node is not None:
+            text = self.describe_node(node)
+        else:
+            line = self.canvas.line_at(point)
+            if line is not None:
+                text = self.describe_line(line)
+        clickable = node is not None and self._clickable
+        self.canvas.viewport().setCursor(QtCore.Qt.CursorShape.PointingHandCursor if clickable
+                                         else QtCore.Qt.CursorShape.ArrowCursor)
+        if text:
+            QtWidgets.QToolTip.showText(event.globalPosition().toPoint(), text, self.canvas)
+        else:
+            QtWidgets.QToolTip.hideText()
+
+    # -- size and visibility ------------------------------------------------------------
+    def _on_resize_settled(self) -> None:
+        size = self.canvas_size()
+        if size != self._announced_size:
+            self._announced_size = size
+            self.size_changed.emit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._announced_size = self.canvas_size()
+        self.visibility_changed.emit()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        self.visibility_changed.emit()

@@ -1,0 +1,300 @@
+"""The network diagram: every node's picture is its unit's values on the
+grid, every line its weight (sign, strength), large layers thinned to their
+strongest weights, the one-neuron models drawn as one neuron, hovering and
+clicking, and a clicked unit shown in the data view."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import datasets
+from algorithms import LinearRegression, LogisticRegression, NeuralNetwork
+from algorithms.preprocessing import FeatureTransform
+from gui.views.anatomy import NEGATIVE, POSITIVE, UNIT_TINT, WEIGHT_LEVELS, Unit, level_style
+from gui.views.frame import DataContext, FrameComputer
+from gui.views.grid import GridSpec, frame_range
+from gui.views.network_diagram import DiagramSpec, NetworkDiagram
+
+from .conftest import TIMEOUT_MS, show
+
+
+def moons(n=200):
+    return datasets.make("moons", n_samples=n, noise=0.1, random_state=0)
+
+
+def diagram(model, dataset, transform=None, canvas=(480, 360), **kwargs):
+    """The diagram frame of ``model`` (a float32 snapshot, as the app draws)
+    and the snapshot."""
+    context = DataContext(dataset, (0, 1) if dataset.n_features > 1 else (0, 0), np.zeros(dataset.n_samples, bool))
+    xy = context.xy()
+    grid = GridSpec(frame_range(xy[:, 0]), frame_range(xy[:, 1]), 48, 48)
+    spec = DiagramSpec(grid, context.base, context.shown, canvas=canvas, variables=tuple(dataset.feature_names),
+                       class_names=tuple(dataset.class_names), **kwargs)
+    computer = FrameComputer()
+    computer.set_data(dataset.X, dataset.y, transform)
+    computer.set_specs({"diagram": spec})
+    snapshot = model.snapshot(dtype=np.float32)
+    return computer.compute(snapshot)["diagram"], snapshot, grid
+
+
+def node(frame, layer, index):
+    return int(np.flatnonzero((frame.layer == layer) & (frame.index == index))[0])
+
+
+def crop(frame, k):
+    x, y, w, h = frame.rects[k].astype(int)
+    return frame.image[y:y + h, x:x + w]
+
+
+def expected_colours(t, negative, positive):
+    """The documented colouring: white + UNIT_TINT |t| (hue - white), as B, G, R."""
+    hue = np.where((t >= 0)[..., None], np.array(positive, float), np.array(negative, float))
+    rgb = 255.0 + UNIT_TINT * np.abs(t)[..., None] * (hue - 255.0)
+    return rgb[..., ::-1]
+
+
+@pytest.fixture(scope="module")
+def network():
+    ds = moons()
+    model = NeuralNetwork(hidden_layers=(5, 3), activation="tanh", max_epochs=40, random_state=0).fit(ds.X, ds.y)
+    return ds, model
+
+
+def test_a_hidden_units_picture_is_its_activation_on_the_grid(network):
+    ds, model = network
+    frame, snapshot, grid = diagram(model, ds)
+    assert frame.sizes == (2, 5, 3, 1)
+    # the layer values are computed on the grid points of the largest node beyond the inputs
+    largest = max(range(1, 4), key=lambda layer: len(frame.samples[layer][0]))
+    rows, columns = frame.samples[largest]
+    xs, ys = grid.xs(), grid.ys()
+    evaluated = np.column_stack([np.tile(xs[columns], len(rows)), np.repeat(ys[rows], len(columns))])
+    scale = np.abs(snapshot.layer_activations(evaluated)[1]).max()  # the layer's largest |a|
+    rows, columns = frame.samples[1]
+    points = np.column_stack([np.tile(xs[columns], len(rows)), np.repeat(ys[rows], len(columns))])
+    activations = snapshot.layer_activations(points)[1]  # (side * side, 5): from layer_outputs
+    for unit in range(5):
+        picture = crop(frame, node(frame, 1, unit))[..., :3].astype(float)
+        a = activations[:, unit].reshape(len(rows), len(columns))
+        expected = expected_colours(a / scale, NEGATIVE, POSITIVE)
+        # the bias mark covers the lower left corner: compare the rest
+        mark = max(3, len(rows) // 5) + 1
+        keep = np.ones(a.shape, bool)
+        keep[-mark:, :mark] = False
+        np.testing.assert_allclose(picture[keep], expected[keep], atol=2.0)
+        # orange where the unit is positive, blue where it is negative
+        strong = np.abs(a) > 0.2 * scale
+        orange = picture[..., 2] > picture[..., 0]  # red above blue
+        assert np.array_equal(orange[strong & keep], (a > 0)[strong & keep])
+
+
+def test_the_inputs_and_the_output_pictures(network):
+    ds, model = network
+    frame, snapshot, grid = diagram(model, ds)
+    rows, columns = frame.samples[0]
+    x1 = np.tile(grid.xs()[columns], (len(rows), 1))  # the x1 input over the plane
+    picture = crop(frame, node(frame, 0, 0))[..., :3].astype(float)
+    middle, half = (x1.min() + x1.max()) / 2, (x1.max() - x1.min()) / 2
+    np.testing.assert_allclose(picture, expected_colours((x1 - middle) / half, NEGATIVE, POSITIVE), atol=2.0)
+    # the output: P(class 1), class 0's colour below 0.5, class 1's above
+    rows, columns = frame.samples[3]
+    points = np.column_stack([np.tile(grid.xs()[columns], len(rows)), np.repeat(grid.ys()[rows], len(columns))])
+    p = snapshot.predict_proba(points)[:, 1].reshape(len(rows), len(columns))
+    picture = crop(frame, node(frame, 3, 0))[..., :3].astype(float)
+    keep = np.ones(p.shape, bool)
+    mark = max(3, len(rows) // 5) + 1
+    keep[-mark:, :mark] = False
+    expected = expected_colours((p - 0.5) / 0.5, PALETTE_OF(0), PALETTE_OF(1))
+    np.testing.assert_allclose(picture[keep], expected[keep], atol=2.0)
+    k = node(frame, 3, 0)
+    assert frame.low[k] == pytest.approx(p.min(), abs=1e-6) and frame.high[k] == pytest.approx(p.max(), abs=1e-6)
+
+
+def PALETTE_OF(code):  # noqa: N802 - reads as a constant
+    from gui.views.colors import PALETTE
+
+    return PALETTE[code]
+
+
+def test_every_weight_line_is_its_weight(network):
+    ds, model = network
+    frame, snapshot, _ = diagram(model, ds)
+    coefs = snapshot.coefs_
+    assert len(frame.weights) == sum(w.size for w in coefs)  # small layers: every weight drawn
+    for (layer, source, target), weight in zip(frame.edge_units, frame.weights):
+        assert weight == coefs[layer][source, target]
+    # each line sits in the path of its sign and strength
+    for level, x, y in frame.lines:
+        assert level != 0 and abs(level) <= WEIGHT_LEVELS
+        for segment in np.column_stack([x[::2], y[::2], x[1::2], y[1::2]]):
+            k = int(np.flatnonzero((frame.edges == segment).all(axis=1))[0])
+            layer, source, target = frame.edge_units[k]
+            weight = coefs[layer][source, target]
+            largest = np.abs(coefs[layer]).max()
+            assert np.sign(level) == np.sign(weight)
+            assert abs(level) == int(np.ceil(WEIGHT_LEVELS * abs(weight) / largest))
+    # biases on the nodes
+    k = node(frame, 2, 1)
+    assert frame.bias[k] == snapshot.intercepts_[1][1]
+    assert np.isnan(frame.bias[node(frame, 0, 0)])
+    assert frame.names[k] == "hidden layer 2, unit 2"
+
+
+def test_a_large_layer_draws_its_strongest_weights_and_says_so():
+    ds = moons(100)
+    model = NeuralNetwork(hidden_layers=(64,) * 8, max_epochs=2, random_state=0).fit(ds.X, ds.y)
+    frame, snapshot, _ = diagram(model, ds, canvas=(520, 420), max_lines=200)
+    assert frame.sizes == (2, *(64,) * 8, 1)
+    assert "only the 200 strongest weights of each layer drawn" in frame.caption
+    middle = frame.edge_units[:, 0] == 3
+    assert middle.sum() == 200
+    drawn = np.abs(frame.weights[middle])
+    weights = np.abs(snapshot.coefs_[3])
+    mask = np.zeros(weights.shape, bool)
+    mask[frame.edge_units[middle, 1], frame.edge_units[middle, 2]] = True
+    assert drawn.min() >= weights[~mask].max()
+    # every node still has its picture, the thumbnails shrink to fit
+    assert len(frame.rects) == 2 + 64 * 8 + 1
+    assert frame.rects[node(frame, 1, 0), 2] < 8 and frame.rects[node(frame, 0, 0), 2] >= 16
+    assert np.all(frame.rects[:, 1] + frame.rects[:, 3] <= 420) and np.all(frame.rects[:, 1] >= 0)
+
+
+def test_at_least_32_thumbnails_of_48_pixels_fit():
+    ds = moons(100)
+    model = NeuralNetwork(hidden_layers=(16, 16), max_epochs=2, random_state=0).fit(ds.X, ds.y)
+    frame, _, _ = diagram(model, ds, canvas=(760, 1150))
+    assert np.count_nonzero(frame.rects[:, 2] == 48) >= 32
+
+
+def test_logistic_regression_is_one_neuron_with_the_features_it_sees():
+    ds = datasets.make("circles", n_samples=200, noise=0.05, random_state=0)
+    transform = FeatureTransform(features=("x1", "x2", "x1^2", "x2^2"))
+    model = LogisticRegression(max_epochs=200).fit(transform(ds.X), ds.y)
+    frame, snapshot, _ = diagram(model, ds, transform)
+    assert frame.sizes == (4, 1)
+    np.testing.assert_array_equal(frame.weights, snapshot.coef_)  # raw units: the equation's numbers
+    assert frame.bias[node(frame, 1, 0)] == pytest.approx(snapshot.intercept_)
+    assert frame.names == ("input x1", "input x2", "input x1²", "input x2²", "output: p(class 1)")
+    assert [text for *_, text, _ in frame.labels] == ["x1", "x2", "x1²", "x2²", "p(class 1)"]
+
+
+def test_linear_regression_on_a_polynomial_is_one_neuron():
+    ds = datasets.make("sine", n_samples=100, random_state=0)
+    transform = FeatureTransform(n_inputs=1, degree=3)
+    model = LinearRegression(max_epochs=300).fit(transform(ds.X), ds.y)
+    frame, snapshot, _ = diagram(model, ds, transform)
+    assert frame.sizes == (3, 1)
+    np.testing.assert_allclose(frame.weights, snapshot.coef_)
+    assert frame.names[:3] == ("input x", "input x²", "input x³") and frame.names[3] == "output: ŷ"
+
+
+# -- the widget -------------------------------------------------------------------------
+
+
+def test_the_widget_draws_lines_with_the_levels_pens_and_answers_hover_and_click(qtbot, network):
+    from gui.views.diagram import DiagramWidget
+
+    ds, model = network
+    widget = show(qtbot, DiagramWidget(), 520, 420)
+    frame, snapshot, _ = diagram(model, ds, canvas=widget.canvas_size())
+    widget.show_diagram(frame)
+    for level, x, _ in frame.lines:
+        item = widget.canvas.line_items[level]
+        assert item.path().elementCount() == len(x)
+        rgb, alpha, width = level_style(level)
+        assert item.pen().widthF() == pytest.approx(width)
+        assert item.pen().color().getRgb()[:3] == rgb
+    k = node(frame, 1, 2)
+    text = widget.describe_node(k)
+    assert "hidden layer 1, unit 3" in text and "layer 1, unit 3 of 5" in text
+    assert f"bias {snapshot.intercepts_[0][2]:.2f}".replace("-", "−") in text
+    assert "values over the plane" in text
+    line = 7
+    assert f"{frame.weights[line]:.4g}" in widget.describe_line(line)
+    # a click on a node asks for that unit (when the data view can show units)
+    widget.set_focus(None, True)
+    x, y, w, h = frame.rects[k]
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    with qtbot.waitSignal(widget.unit_clicked) as clicked:
+        QTest.mouseClick(widget.canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(x + w / 2), int(y + h / 2)))
+    assert clicked.args == [1, 2, "hidden layer 1, unit 3"]
+
+
+# -- in the window ----------------------------------------------------------------------
+
+
+def diagram_view(window) -> NetworkDiagram:
+    return next(view for view in window.presenter.side_views() if view.view_id == "network_diagram")
+
+
+def test_the_window_shows_the_diagram_and_a_clicked_unit_in_the_data_view(qtbot, make_window):
+    ds = moons()
+    window = make_window(ds, NeuralNetwork(hidden_layers=(4,), random_state=0, max_epochs=100_000))
+    tabs = window.side_tabs
+    assert tabs.tabText(0) == "Network"
+    view = diagram_view(window)
+    window.toolbar.step_action.trigger()
+    qtbot.waitUntil(lambda: window.epoch == 1 and view.widget.canvas.frame is not None, timeout=TIMEOUT_MS)
+    assert view.widget.canvas.frame.sizes == (2, 4, 1)
+    # click hidden unit 2: the data view shows its picture
+    view._on_unit_clicked(1, 1, "hidden layer 1, unit 2")
+    assert window.presenter.focus() == Unit(1, 1)
+    assert "hidden layer 1, unit 2" in window.view_title.text()
+    data_view = window.presenter.data_view()
+    model = window.controller._worker.state.model  # paused after one epoch: it stays as it is
+    snapshot = model.snapshot(dtype=np.float32)
+    grid = data_view.widget.grid_spec()
+    expected = snapshot.layer_activations(grid.points())[1][:, 1]
+    qtbot.waitUntil(lambda: _shown_unit(data_view, expected), timeout=TIMEOUT_MS)
+    assert view.widget.back_button.isVisibleTo(view.widget)
+    # back to the model's output
+    view.widget.back_button.click()
+    assert window.presenter.focus() is None
+    assert "hidden" not in window.view_title.text()
+    proba = snapshot.predict_proba(grid.points())
+    qtbot.waitUntil(lambda: _shown_probabilities(data_view, proba), timeout=TIMEOUT_MS)
+
+
+def _shown_unit(data_view, activation) -> bool:
+    """Whether the decision surface shows ``activation`` coloured as a unit
+    (orange where positive, blue where negative)."""
+    image = data_view.widget.surface_item.image
+    if image is None:
+        return False
+    picture = image.reshape(-1, 4)[:, :3].astype(int)  # B, G, R
+    strong = np.abs(activation) > 0.3 * np.abs(activation).max()
+    orange = picture[:, 2] > picture[:, 0]
+    return bool(np.array_equal(orange[strong], activation[strong] > 0))
+
+
+def _shown_probabilities(data_view, proba) -> bool:
+    from gui.views.surface import SurfacePainter
+
+    image = data_view.widget.surface_item.image
+    expected = SurfacePainter(data_view.widget.grid_spec())(proba, np.array([0, 1])).bgra
+    return image is not None and image.shape == expected.shape and np.abs(image.astype(int) - expected).max() <= 1
+
+
+def test_a_hidden_diagram_is_not_computed(qtbot, window):
+    view = diagram_view(window)
+    assert "network_diagram" in window.presenter.specs()
+    window.side_tabs.setCurrentIndex(1)  # the weights
+    assert not view.widget.isVisible()
+    assert "network_diagram" not in window.presenter.specs()
+    window.side_tabs.setCurrentIndex(0)
+    assert "network_diagram" in window.presenter.specs()
+
+
+def test_a_new_model_drops_the_focus(qtbot, make_window):
+    ds = moons()
+    window = make_window(ds, NeuralNetwork(hidden_layers=(4,), random_state=0, max_epochs=100_000))
+    view = diagram_view(window)
+    view._on_unit_clicked(1, 0, "hidden layer 1, unit 1")
+    assert window.presenter.focus() is not None
+    with qtbot.waitSignal(window.training_reset, timeout=TIMEOUT_MS):
+        window.toolbar.reset_action.trigger()
+    assert window.presenter.focus() is None
+    assert not view.widget.back_button.isVisibleTo(view.widget)

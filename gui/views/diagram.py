@@ -17,6 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ._visible import WatchedWidget
 from .anatomy import WEIGHT_LEVELS, level_style, number
 from .colors import FOREGROUND, MUTED
 
@@ -169,7 +170,7 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
         return nearest if distance[nearest] <= LINE_PICK_DISTANCE else None
 
 
-class DiagramWidget(QtWidgets.QWidget):
+class DiagramWidget(WatchedWidget):
     """The diagram with a caption and a way back to the model's output.
 
     Signals
@@ -185,7 +186,6 @@ class DiagramWidget(QtWidgets.QWidget):
     """
 
     size_changed = QtCore.Signal()
-    visibility_changed = QtCore.Signal()
     unit_clicked = QtCore.Signal(int, int, str)
     back_clicked = QtCore.Signal()
 
@@ -309,10 +309,5 @@ class DiagramWidget(QtWidgets.QWidget):
             self.size_changed.emit()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
         self._announced_size = self.canvas_size()
-        self.visibility_changed.emit()
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().hideEvent(event)
-        self.visibility_changed.emit()
+        super().showEvent(event)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from .confusion_matrix import ConfusionMatrix
 from .decision_surface import DecisionSurface
+from .equation import LearnedEquation
 from .fitted_curve import FittedCurve
 from .frame import View
+from .loss_landscape import LossLandscape
 from .network_diagram import NetworkDiagram
 from .one_step_ahead import OneStepAhead
 from .predicted_actual import PredictedActual
@@ -30,6 +32,8 @@ VIEWS: tuple[type[View], ...] = (
     PredictionHeatmap,
     # the side slot: beside the loss curves
     NetworkDiagram,
+    LearnedEquation,
+    LossLandscape,
     ConfusionMatrix,
     PredictedActual,
     WeightsHistogram,

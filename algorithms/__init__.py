@@ -8,25 +8,14 @@ epoch). Hyperparameters are declared once per model in ``PARAMS``.
 NumPy and the standard library only: no Qt, no plotting, no torch.
 """
 
-from .base import DivergedError, NotFittedError
+from .base import DivergedError, NotFittedError, is_classifier
 from .linear import LinearRegression
 from .logistic import LogisticRegression
 from .neural_network import NeuralNetwork
-from .params import Param
-from .training import EpochRecord, Trainer
+from .params import MAX_PARAMETERS, Param
+from .training import SPLITS, EpochRecord, Trainer
 
 MODELS = {"linear": LinearRegression, "logistic": LogisticRegression, "nn": NeuralNetwork}
-
-
-def is_classifier(model) -> bool:
-    """Whether ``model`` answers with class probabilities (``predict_proba``).
-
-    LogisticRegression always does; NeuralNetwork only with
-    ``task="classification"``; LinearRegression never.
-    """
-    if not hasattr(model, "predict_proba"):
-        return False
-    return getattr(model, "task", "classification") == "classification"
 
 __all__ = [
     "LinearRegression",
@@ -36,7 +25,9 @@ __all__ = [
     "EpochRecord",
     "Param",
     "MODELS",
-    "is_classifier",
     "NotFittedError",
     "DivergedError",
+    "is_classifier",
+    "MAX_PARAMETERS",
+    "SPLITS",
 ]

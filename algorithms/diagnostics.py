@@ -121,10 +121,11 @@ def check_history(history: Mapping[str, Sequence[float]], *, learning_rate: floa
     Checks
     ------
     exploding (error)
-        The latest loss ``L_t >= explode_factor * min(L_s, s < t)`` and
-        ``L_t > L_since``: the loss grew by orders of magnitude and is now
-        worse than where it started. Fires while the loss is still finite,
-        epochs before a NaN would stop training.
+        Some epoch's loss ``L_t >= explode_factor * min(L_s, s < t)`` and
+        ``L_t > L_since``: the loss grew by orders of magnitude past where it
+        started (the worst such epoch is reported, even if the loss has come
+        down since, unless it is back below its lowest before). Fires while
+        the loss is still finite, epochs before a NaN would stop training.
     stalled (warning)
         No loss in the last ``stall_epochs`` epochs is below
         ``(1 - stall_improvement)`` times the lowest loss before them, and
@@ -189,19 +190,27 @@ def _rate_too_high(learning_rate: float | None, hedge: str = "") -> str:
 
 
 def _exploding(loss: np.ndarray, offset: int, learning_rate, thresholds: Thresholds) -> Finding | None:
+    """The worst blow-up in ``loss``: the epoch ``t`` whose loss is the most
+    times the lowest before it, if that is at least ``explode_factor`` and
+    above the first loss (or the loss is no longer finite). A blow-up the
+    run has not fully recovered from still counts (the loss not back below
+    its lowest before the blow-up): a window that checks the curves a few
+    times a second must not miss a spike of a few epochs."""
     if len(loss) < 2:
         return None
-    last = loss[-1]
-    before = loss[:-1]
-    best_index = int(np.nanargmin(before)) if np.isfinite(before).any() else 0
-    best = before[best_index]
-    grown = last >= thresholds.explode_factor * best and last > loss[0]
-    if not grown and math.isfinite(last):  # an infinite or NaN latest loss counts as grown
+    with np.errstate(all="ignore"):
+        running_min = np.fmin.accumulate(loss[:-1])  # (t-1,) lowest loss before each epoch
+        ratio = loss[1:] / running_min
+        grown = (ratio >= thresholds.explode_factor) & (loss[1:] > loss[0])
+        grown |= ~np.isfinite(loss[1:])  # an infinite or NaN loss counts as grown
+    if not grown.any():
         return None
-    after = loss[best_index + 1:]
-    finite_after = np.where(np.isnan(after), -np.inf, after)
-    peak_index = best_index + 1 + int(np.argmax(finite_after))
-    peak = loss[peak_index]
+    candidates = np.where(grown, np.nan_to_num(ratio, nan=np.inf, posinf=np.inf), -np.inf)
+    peak_index = 1 + int(np.argmax(candidates))
+    best_index = int(np.nanargmin(loss[:peak_index])) if np.isfinite(loss[:peak_index]).any() else 0
+    best, peak, last = loss[best_index], loss[peak_index], loss[-1]
+    if last < best:  # back below where it was before the blow-up: a spike it got over
+        return None
     epochs = peak_index - best_index
     evidence = {
         "from_epoch": offset + best_index + 1,
@@ -211,13 +220,14 @@ def _exploding(loss: np.ndarray, offset: int, learning_rate, thresholds: Thresho
         "loss_now": float(last),
         "learning_rate": learning_rate,
     }
-    now = f"; it is {last:.3g} now" if last * 10 <= peak else ""
+    recovered = math.isfinite(last) and last * 10 <= peak
+    now = f"; it is {last:.3g} now" if recovered else ""
     try_rate = "" if learning_rate is None else f" (try {learning_rate / 10:g})"
     message = (
         f"{_rate_too_high(learning_rate)}: the loss grew from {best:.3g} to {peak:.3g} in "
         f"{epochs} epoch{'s' if epochs != 1 else ''} (epochs {evidence['from_epoch']} to {evidence['to_epoch']})"
-        f"{now}. Training is blowing up instead of learning. Lower the learning rate{try_rate} and train "
-        f"again from new initial weights."
+        f"{now}. Training {'blew' if recovered else 'is blowing'} up instead of learning. Lower the "
+        f"learning rate{try_rate} and train again from new initial weights."
     )
     return Finding("exploding", "error", message, evidence)
 

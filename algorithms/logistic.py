@@ -8,7 +8,7 @@ from .activations import Identity
 from .base import BaseModel, ClassifierMixin
 from .losses import SigmoidCrossEntropy
 from .network import DenseNetwork
-from .params import l2_param, learning_rate_param, stopping_params
+from .params import l1_param, l2_param, learning_rate_param, stopping_params
 
 __all__ = ["LogisticRegression"]
 
@@ -17,9 +17,10 @@ class LogisticRegression(ClassifierMixin, BaseModel):
     """Two-class logistic regression by full-batch gradient descent.
 
     Model: ``z = X @ coef_ + intercept_``, ``P(classes_[1] | x) = sigmoid(z)``.
-    Loss: ``L = 1/n sum_i [softplus(z_i) - y_i z_i] + (l2 / 2) ||w||^2``
+    Loss: ``L = 1/n sum_i [softplus(z_i) - y_i z_i] + (l2 / 2) ||w||^2 + l1 ||w||_1``
     (binary cross-entropy from the logit, ``y_i`` in {0, 1}; the bias is not
-    penalised), ``dL/dw = X^T (p - y) / n + l2 w``, ``dL/db = mean(p - y)``.
+    penalised), ``dL/dw = X^T (p - y) / n + l2 w``, ``dL/db = mean(p - y)``;
+    the L1 term by proximal steps (``network.py``).
     Convex, so gradient descent from zero reaches the unique optimum (for
     ``l2 > 0`` or non-separable data). ``l2`` acts on the weights of the
     standardised inputs when ``normalize=True``.
@@ -29,19 +30,12 @@ class LogisticRegression(ClassifierMixin, BaseModel):
     """
 
     LABEL = "Logistic regression"
-    PARAMS = (learning_rate_param(0.1), l2_param(1e-4), *stopping_params(1000))
+    PARAMS = (learning_rate_param(0.1), l2_param(1e-4), l1_param(0.0), *stopping_params(1000))
+    _multi_class = False
 
-    def __init__(self, *, learning_rate=0.1, l2=1e-4, max_epochs=1000, early_stopping=False, patience=20,
+    def __init__(self, *, learning_rate=0.1, l2=1e-4, l1=0.0, max_epochs=1000, early_stopping=False, patience=20,
                  tol=1e-4, validation_fraction=0.2, normalize=True, random_state=None):
-        self.learning_rate = learning_rate
-        self.l2 = l2
-        self.max_epochs = max_epochs
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.tol = tol
-        self.validation_fraction = validation_fraction
-        self.normalize = normalize
-        self.random_state = random_state
+        self._store_params(locals())
 
     @classmethod
     def supports(cls, task: str, n_classes: int | None) -> bool:
@@ -56,7 +50,7 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         classes = np.unique(y)
         if len(classes) > 2:
             raise ValueError(
-                f"LogisticRegression is binary but y has {len(classes)} classes "
+                f"Only binary classification is supported. LogisticRegression is binary but y has {len(classes)} classes "
                 f"({', '.join(map(str, classes[:8].tolist()))}{', ...' if len(classes) > 8 else ''}): "
                 f"use NeuralNetwork(task='classification') for three or more classes"
             )

@@ -40,6 +40,20 @@ the block's last row is ``dL/db_l = sum_samples delta_l``), and
 
 L2: ``L_total = L + (l2 / 2) sum_l ||W_l||^2`` (weights only, not biases),
 so ``grad += l2 * W``.
+
+L1: ``+ l1 sum_l ||W_l||_1`` (weights only), by proximal gradient: after each
+optimiser step, soft thresholding ``w <- sign(w) max(|w| - lr l1, 0)``, the
+exact minimiser of ``l1 |w| + (w - w_step)^2 / (2 lr)``. Chosen over the
+subgradient ``l1 sign(w)`` because it sets weights to exactly zero (a
+subgradient step jumps over zero and leaves every weight dithering at about
+``lr l1``) and stays stable for any ``l1``. The gradient in ``grad`` is that
+of the smooth part (data + L2). With momentum or Adam the threshold
+``lr l1`` is that of plain gradient descent: an approximation (Adam's
+per-coordinate step is not ``lr * g``), still a descent method that zeroes
+weights whose gradient cannot hold them away from zero.
+
+Linear models (one layer, mean squared error, full batch) train from the
+data's second moments instead: see ``GramPlan``.
 """
 
 from __future__ import annotations
@@ -52,7 +66,7 @@ from .activations import Activation
 from .initializers import INITIALIZERS
 from .losses import Loss, MeanSquaredError
 
-__all__ = ["DenseNetwork", "TrainingPlan", "EvaluationPlan"]
+__all__ = ["DenseNetwork", "TrainingPlan", "EvaluationPlan", "GramPlan"]
 
 # Buffer sets kept per purpose, least recently used dropped first: training
 # needs two sizes (batch and remainder), prediction serves the GUI's grid and
@@ -135,7 +149,21 @@ class DenseNetwork:
         self._l2_tmp = np.empty(n_params, self.dtype)
         self._l2_scaled_mask = np.zeros(n_params, self.dtype)
         self._l2_value = 0.0
+        self._l1_tmp = None  # (n_params,) scratch of the L1 step, made when first needed
+        self._l1_mask, self._l1_mask_value = None, 0.0  # lr * l1 on weights, 0 on biases
         self._buffers = {purpose: OrderedDict() for purpose in _CACHE_SIZES}
+
+    # Pickled (and deep-copied) as its structure and parameters only: every
+    # other array is a view into ``theta``/``grad``, a mask or a scratch
+    # buffer, rebuilt on loading (views must stay views into the vector the
+    # optimiser updates).
+    def __getstate__(self) -> dict:
+        return {"layer_sizes": self.layer_sizes, "activation": self.activation, "loss": self.loss,
+                "dtype": self.dtype, "theta": self.theta}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["layer_sizes"], state["activation"], state["loss"], state["dtype"])
+        self.theta[...] = state["theta"]
 
     @property
     def n_params(self) -> int:
@@ -201,19 +229,59 @@ class DenseNetwork:
             self._l2_value = l2
         return self._l2_scaled_mask
 
-    def penalty(self, l2: float) -> float:
-        """``(l2 / 2) sum ||W||^2`` at the current parameters."""
-        if not l2:
-            return 0.0
-        np.multiply(self.theta, self._l2_mask(l2), out=self._l2_tmp)
-        return 0.5 * float(np.dot(self._l2_tmp, self.theta))
+    def penalty(self, l2: float, l1: float = 0.0) -> float:
+        """``(l2 / 2) sum ||W||^2 + l1 sum |W|`` at the current parameters (weights only)."""
+        value = 0.0
+        if l2:
+            np.multiply(self.theta, self._l2_mask(l2), out=self._l2_tmp)
+            value += 0.5 * float(np.dot(self._l2_tmp, self.theta))
+        if l1:
+            value += l1 * self.l1_norm()
+        return value
 
-    def loss_and_gradient(self, x: np.ndarray, targets: np.ndarray, l2: float = 0.0) -> float:
+    def l1_norm(self) -> float:
+        """``sum_l sum |W_l|``: the absolute weights, biases excluded."""
+        tmp = self._l1_scratch()
+        np.abs(self.theta, out=tmp)
+        return float(np.dot(tmp, self.weight_mask))
+
+    def _l1_threshold_mask(self, threshold: float) -> np.ndarray:
+        """``threshold`` on weights, 0 on biases; rebuilt only when ``lr * l1`` changes."""
+        if self._l1_mask is None or threshold != self._l1_mask_value:
+            if self._l1_mask is None:
+                self._l1_mask = np.empty(self.n_params, self.dtype)
+            np.multiply(self.weight_mask, threshold, out=self._l1_mask)
+            self._l1_mask_value = threshold
+        return self._l1_mask
+
+    def _l1_scratch(self) -> np.ndarray:
+        if self._l1_tmp is None:
+            self._l1_tmp = np.empty(self.n_params, self.dtype)
+        return self._l1_tmp
+
+    def prox_l1(self, threshold: float) -> float:
+        """Soft thresholding of the weights (biases untouched), in place:
+        ``w <- sign(w) max(|w| - threshold, 0)``; returns the new ``sum |W|``.
+
+        On a bias the mask is 0, so ``|b| - 0`` is kept and its sign restored:
+        biases come back bit for bit. Four ufunc calls and a dot, whatever the depth.
+        """
+        tmp = self._l1_scratch()
+        np.abs(self.theta, out=tmp)
+        np.subtract(tmp, self._l1_threshold_mask(threshold), out=tmp)
+        np.maximum(tmp, 0.0, out=tmp)
+        np.copysign(tmp, self.theta, out=self.theta)
+        return float(np.dot(tmp, self.weight_mask))
+
+    def loss_and_gradient(self, x: np.ndarray, targets: np.ndarray, l2: float = 0.0, l1: float = 0.0) -> float:
         """Total loss at ``theta`` on one batch; fills ``grad`` (no update).
 
         ``x``: ``(n_in + 1, n)`` with a row of ones; ``targets``: ``(n_out, n)``
         as the loss expects (one-hot, 0/1 or values). Runs exactly the
-        functions the training loop runs (used by the gradient checks).
+        functions the training loop runs (used by the gradient checks). The
+        value includes ``l1 sum |W|``; ``grad`` is the gradient of the smooth
+        part, data + L2 (the L1 term acts through ``prox_l1``; away from zero
+        its gradient is ``l1 sign(W)``).
         """
         n = x.shape[1]
         bufs = self.buffers(n, "train")
@@ -224,6 +292,8 @@ class DenseNetwork:
         if l2:
             value += self.penalty(l2)
             np.add(self.grad, self._l2_tmp, out=self.grad)  # + l2 W
+        if l1:
+            value += l1 * self.l1_norm()
         return value
 
     def predict_raw(self, x: np.ndarray) -> np.ndarray:
@@ -238,14 +308,17 @@ class DenseNetwork:
         return [units.copy() for _, units, _ in bufs.hidden] + [z.copy()]
 
     # -- training --------------------------------------------------------------
-    def train_epoch(self, plan: "TrainingPlan", optimizer, learning_rate: float, l2: float,
-                    rng: np.random.Generator) -> tuple[float, float]:
-        """One pass over ``plan``'s data, one optimiser step per mini-batch.
+    def train_epoch(self, plan: "TrainingPlan | GramPlan", optimizer, learning_rate: float, l2: float,
+                    rng: np.random.Generator, l1: float = 0.0) -> tuple[float, float]:
+        """One pass over ``plan``'s data, one optimiser step per mini-batch
+        (each followed by the L1 soft thresholding when ``l1 > 0``).
 
         Returns ``(loss, score)``: the mean loss over the epoch's samples,
-        each under the parameters that saw it, plus the mean L2 term over
-        the steps; accuracy or R² from the same forward passes.
+        each under the parameters that saw it, plus the mean L2 and L1 terms
+        over the steps; accuracy or R² from the same forward passes.
         """
+        if type(plan) is GramPlan:
+            return self._train_epoch_gram(plan, optimizer, learning_rate, l2, l1)
         if plan.shuffled:
             plan.shuffle(rng)
         forward, backward = self._forward, self._backward
@@ -254,9 +327,11 @@ class DenseNetwork:
         loss_grad_ = self.loss.grad_
         add, multiply, subtract, dot, copyto = np.add, np.multiply, np.subtract, np.dot, np.copyto
         squared_error = plan.squared_error
-        penalty = 0.0
+        penalty = l1_penalty = 0.0
         if l2:
             l2_mask, l2_tmp = self._l2_mask(l2), self._l2_tmp
+        if l1:
+            threshold, l1_norm = learning_rate * l1, self.l1_norm()
         for x, y, y_t, store, bufs, mse_scale in plan.batches:
             z = forward(bufs, x)
             if mse_scale:
@@ -279,14 +354,39 @@ class DenseNetwork:
                 penalty += dot(l2_tmp, theta)  # l2 ||W||^2
                 add(grad, l2_tmp, out=grad)
             step(theta, grad, learning_rate)
+            if l1:
+                l1_penalty += l1_norm  # ||W||_1 of the parameters this batch saw
+                l1_norm = self.prox_l1(threshold)
         loss, score = plan.metrics()
-        return loss + 0.5 * float(penalty) / len(plan.batches), score
+        n_steps = len(plan.batches)
+        return loss + (0.5 * float(penalty) + l1 * l1_penalty) / n_steps, score
 
-    def evaluate(self, plan: "EvaluationPlan", l2: float) -> tuple[float, float]:
-        """``(loss incl. L2 term, score)`` of the current parameters on ``plan``."""
-        plan.store = self._forward(self.buffers(plan.n, "eval"), plan.x)
-        loss, score = plan.metrics()
-        return loss + self.penalty(l2), score
+    def _train_epoch_gram(self, plan: "GramPlan", optimizer, learning_rate: float, l2: float,
+                          l1: float) -> tuple[float, float]:
+        """The full-batch epoch of a linear MSE model from the data's second
+        moments (``GramPlan``): the same step as the plain pass, in O(d^2)."""
+        theta, grad = self.theta, self.grad
+        loss, score = plan.loss_and_score(self.blocks[0], self.grad_blocks[0])  # fills dL/d[W; b^T]
+        penalty = 0.0
+        if l2:
+            np.multiply(theta, self._l2_mask(l2), out=self._l2_tmp)
+            penalty += 0.5 * float(np.dot(self._l2_tmp, theta))
+            np.add(grad, self._l2_tmp, out=grad)
+        if l1:
+            penalty += l1 * self.l1_norm()
+        optimizer.step(theta, grad, learning_rate)
+        if l1:
+            self.prox_l1(learning_rate * l1)
+        return loss + penalty, score
+
+    def evaluate(self, plan: "EvaluationPlan | GramPlan", l2: float, l1: float = 0.0) -> tuple[float, float]:
+        """``(loss incl. L2 and L1 terms, score)`` of the current parameters on ``plan``."""
+        if type(plan) is GramPlan:
+            loss, score = plan.loss_and_score(self.blocks[0])
+        else:
+            plan.store = self._forward(self.buffers(plan.n, "eval"), plan.x)
+            loss, score = plan.metrics()
+        return loss + self.penalty(l2, l1), score
 
 
 # -- prepared data ----------------------------------------------------------------
@@ -302,15 +402,19 @@ class _Data:
         self.net = net
         self.n = x.shape[1]
         self.x, self.targets = x, targets
+        # The arrays the data live in; ``refilled`` after writing new rows into them.
+        self.source = (x, targets)
         self.mse = type(net.loss) is MeanSquaredError
+        self.squared_error = np.zeros(targets.shape[0] if self.mse else 0)
+        self.refilled()
+        self.store = None  # (n_out, n) outputs of the pass being measured
+
+    def refilled(self) -> None:
+        """The data in ``source`` changed in place (same shapes): update what
+        is derived from them (the targets' total sum of squares for R^2)."""
         if self.mse:
             # R^2_j = 1 - SSE_j / SST_j with SST_j = sum_i (y_ij - mean_j)^2
-            centred = targets - targets.mean(axis=1, keepdims=True)
-            self.total_sum_squares = np.einsum("ij,ij->i", centred, centred).astype(np.float64)
-            self.squared_error = np.zeros(targets.shape[0])
-        else:
-            self.squared_error = np.zeros(0)
-        self.store = None  # (n_out, n) outputs of the pass being measured
+            self.total_sum_squares = _total_sum_squares(self.source[1])
 
     def metrics(self) -> tuple[float, float]:
         """``(mean data loss, accuracy or R^2)`` from ``store`` (or, for MSE
@@ -323,9 +427,20 @@ class _Data:
             self.squared_error[:] = np.einsum("ij,ij->i", residual, residual)
         sse = self.squared_error.copy()
         self.squared_error[:] = 0.0
-        sst = self.total_sum_squares
-        r2 = np.where(sst > 0, 1.0 - sse / np.where(sst > 0, sst, 1.0), np.where(sse == 0, 1.0, 0.0))
-        return float(sse.sum()) / sse.size / self.n, float(r2.mean())
+        return _mse_metrics(sse, self.total_sum_squares, self.n)
+
+
+def _total_sum_squares(targets: np.ndarray) -> np.ndarray:
+    """``SST_j = sum_i (y_ji - mean_j)^2`` per output row of ``targets`` ``(k, n)``, float64."""
+    centred = targets - targets.mean(axis=1, keepdims=True)
+    return np.einsum("ij,ij->i", centred, centred).astype(np.float64)
+
+
+def _mse_metrics(sse: np.ndarray, sst: np.ndarray, n: int) -> tuple[float, float]:
+    """``(MSE = sum_j SSE_j / (n k), mean_j R^2_j)`` with ``R^2_j = 1 - SSE_j / SST_j``
+    (a constant output scores 1 if fitted exactly, else 0)."""
+    r2 = np.where(sst > 0, 1.0 - sse / np.where(sst > 0, sst, 1.0), np.where(sse == 0, 1.0, 0.0))
+    return float(sse.sum()) / sse.size / n, float(r2.mean())
 
 
 class EvaluationPlan(_Data):
@@ -351,8 +466,7 @@ class TrainingPlan(_Data):
             self.store = None if mse else bufs.z  # the single forward pass's output
             self.batches = [(x, targets, targets.T, None, bufs, 2.0 / (n * n_out) if mse else 0.0)]
             return
-        # Epoch buffers: the data, permuted in place each epoch.
-        self._source = (x, targets)
+        # Epoch buffers: the data (``source``), permuted in place each epoch.
         self.x = np.empty_like(x)
         self.targets = np.empty_like(targets)
         self.store = None if mse else np.empty((n_out, n), net.dtype)
@@ -367,7 +481,89 @@ class TrainingPlan(_Data):
 
     def shuffle(self, rng: np.random.Generator) -> None:
         """Permute the data into the epoch buffers (one ``take`` per array)."""
-        x, targets = self._source
+        x, targets = self.source
         order = rng.permutation(self.n)
         np.take(x, order, axis=1, out=self.x)
         np.take(targets, order, axis=1, out=self.targets)
+
+
+class GramPlan:
+    """Full-batch mean squared error of a one-layer network (linear
+    regression), from the data's second moments.
+
+    With the design ``A`` (``(d + 1, n)``, standardised inputs and a row of
+    ones) and the targets ``Y`` (``(k, n)``), the block ``W = [W; b^T]``
+    (``(d + 1, k)``) predicts ``Z = W^T A``, and all that full-batch gradient
+    descent needs depends on the data only through ``G = A A^T``
+    (``(d + 1, d + 1)``) and ``B = A Y^T`` (``(d + 1, k)``):
+
+    - gradient ``dL/dW = 2 / (n k) A (Z - Y)^T = 2 / (n k) (G W - B)``;
+    - squared error of output ``j``: ``SSE_j = ||A^T w_j - y_j||^2``.
+
+    Evaluated as ``SSE_j = SSE*_j + e_j^T G e_j`` and ``G W - B = G e`` with
+    ``e = W - W*``, where ``W* = G^+ B`` solves the normal equations and
+    ``SSE*`` (its squared error) is measured once on the data: a sum of two
+    non-negative terms. (The textbook ``w^T G w - 2 w^T b + y^T y`` loses
+    every digit when the fit is nearly exact: the loss curve of noise-free
+    data would be rounding noise, even negative.)
+
+    Building the plan costs O(n d^2) once (two products and one pass for
+    ``SSE*``); then a training epoch, with its loss and R², and the
+    validation loss and R², cost O(d^2 k) whatever ``n``. The iterates are
+    those of the plain pass up to rounding (tested to 1e-10 relative in
+    float64). Moments are float64 whatever the model's dtype.
+    """
+
+    def __init__(self, net: DenseNetwork, x: np.ndarray, targets: np.ndarray):
+        x = np.asarray(x, dtype=np.float64)  # (d + 1, n)
+        targets = np.asarray(targets, dtype=np.float64)  # (k, n)
+        self.net = net
+        self.n, n_out = x.shape[1], targets.shape[0]
+        self.gram = x @ x.T  # G = A A^T   (d + 1, d + 1)
+        moments = x @ targets.T  # B = A Y^T   (d + 1, k)
+        # W* = G^+ B from the eigendecomposition of the symmetric G (a
+        # pseudo-inverse: constant or duplicated columns make G singular).
+        values, vectors = np.linalg.eigh(self.gram)
+        keep = values > max(values[-1], 0.0) * len(values) * np.finfo(np.float64).eps
+        self.optimum = (vectors[:, keep] / values[keep]) @ (vectors[:, keep].T @ moments)  # (d + 1, k)
+        residual = self.optimum.T @ x - targets  # (k, n)
+        self.optimal_sse = np.einsum("ij,ij->i", residual, residual)  # SSE*_j
+        self.total_sum_squares = _total_sum_squares(targets)
+        self.scale = 2.0 / (self.n * n_out)  # dL/dz = 2 (z - y) / (n k)
+        self._error = np.empty_like(self.optimum)  # e = W - W*
+        self._g_error = np.empty_like(self.optimum)  # G e
+        self._product = np.empty_like(self.optimum)  # e * G e
+        # one output: flat views and Python floats for loss_and_score's scalar path
+        self._single = None if n_out > 1 else (
+            self._error.reshape(-1), self._g_error.reshape(-1), float(self.optimal_sse[0]),
+            float(self.total_sum_squares[0]))
+
+    def squared_errors(self, block: np.ndarray, grad_block: np.ndarray | None = None) -> np.ndarray:
+        """``SSE_j`` (``(k,)``) of the block ``[W; b^T]``; writes
+        ``dL/d[W; b^T] = 2 / (n k) G e`` into ``grad_block`` when given."""
+        error, g_error = self._error, self._g_error
+        np.subtract(block, self.optimum, out=error)
+        np.dot(self.gram, error, out=g_error)
+        if grad_block is not None:
+            np.multiply(g_error, self.scale, out=grad_block, casting="unsafe")
+        np.multiply(error, g_error, out=self._product)
+        sse = np.add.reduce(self._product, axis=0)  # e_j^T G e_j
+        np.add(sse, self.optimal_sse, out=sse)
+        return np.maximum(sse, 0.0, out=sse)  # e^T G e >= 0 up to rounding
+
+    def loss_and_score(self, block: np.ndarray, grad_block: np.ndarray | None = None) -> tuple[float, float]:
+        """``(mean squared error, mean R^2)`` of the block ``[W; b^T]``, and
+        its gradient into ``grad_block`` when given (``squared_errors``).
+        One output, the common case, in a handful of scalar operations: this
+        runs once per epoch and per validation, so call overhead is its cost."""
+        if self._single is None:
+            return _mse_metrics(self.squared_errors(block, grad_block), self.total_sum_squares, self.n)
+        error, g_error = self._error, self._g_error
+        np.subtract(block, self.optimum, out=error)
+        np.dot(self.gram, error, out=g_error)
+        if grad_block is not None:
+            np.multiply(g_error, self.scale, out=grad_block, casting="unsafe")
+        error_flat, g_error_flat, optimal_sse, sst = self._single
+        sse = optimal_sse + max(float(np.dot(error_flat, g_error_flat)), 0.0)
+        r2 = 1.0 - sse / sst if sst > 0 else (1.0 if sse == 0 else 0.0)
+        return sse / self.n, r2

@@ -9,7 +9,7 @@ from .base import BaseModel, ClassifierMixin, RegressorMixin
 from .losses import MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy, sigmoid, softmax
 from .network import DenseNetwork
 from .optimizers import OPTIMIZERS
-from .params import Param, l2_param, learning_rate_param, stopping_params
+from .params import Param, l1_param, l2_param, learning_rate_param, stopping_params
 
 __all__ = ["NeuralNetwork"]
 
@@ -27,7 +27,8 @@ class NeuralNetwork(BaseModel):
     - regression: identity outputs (one per target column), mean squared error
       (targets standardised when ``normalize=True``).
 
-    Back-propagation, L2 penalty ``(l2/2) sum ||W||^2``, He initialisation for
+    Back-propagation, L2 penalty ``(l2/2) sum ||W||^2``, L1 penalty
+    ``l1 sum |W|`` (proximal steps, see ``network.py``), He initialisation for
     relu/leaky_relu and Glorot otherwise, mini-batches (``batch_size``;
     ``None`` = full batch) reshuffled every epoch from ``random_state``,
     and the optimisers sgd / momentum / adam: see ``network.py``,
@@ -41,6 +42,10 @@ class NeuralNetwork(BaseModel):
     Inputs of dtype float32 train in float32 (1.2-2x faster than float64 on
     the benchmark networks: tanh and elementwise work halve); anything else
     in float64.
+
+    ``predict_proba`` exists only with ``task="classification"``
+    (``hasattr(model, "predict_proba")`` is False for a regression network,
+    as for any scikit-learn regressor).
     """
 
     LABEL = "Neural network"
@@ -54,6 +59,7 @@ class NeuralNetwork(BaseModel):
               choices=("classification", "regression")),
         learning_rate_param(0.01),
         l2_param(1e-4),
+        l1_param(0.0),
         Param("batch_size", int, None, "Batch size",
               "Samples per gradient step; empty = the whole training set (full batch).",
               low=1, high=1_000_000, optional=True),
@@ -63,22 +69,9 @@ class NeuralNetwork(BaseModel):
     )
 
     def __init__(self, *, hidden_layers=(16, 16), activation="tanh", task="classification", learning_rate=0.01,
-                 l2=1e-4, batch_size=None, optimizer="adam", max_epochs=1000, early_stopping=False, patience=20,
-                 tol=1e-4, validation_fraction=0.2, normalize=True, random_state=None):
-        self.hidden_layers = hidden_layers
-        self.activation = activation
-        self.task = task
-        self.learning_rate = learning_rate
-        self.l2 = l2
-        self.batch_size = batch_size
-        self.optimizer = optimizer
-        self.max_epochs = max_epochs
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.tol = tol
-        self.validation_fraction = validation_fraction
-        self.normalize = normalize
-        self.random_state = random_state
+                 l2=1e-4, l1=0.0, batch_size=None, optimizer="adam", max_epochs=1000, early_stopping=False,
+                 patience=20, tol=1e-4, validation_fraction=0.2, normalize=True, random_state=None):
+        self._store_params(locals())
 
     @classmethod
     def supports(cls, task: str, n_classes: int | None) -> bool:
@@ -90,9 +83,15 @@ class NeuralNetwork(BaseModel):
             raise ValueError(f"task={self.task!r} is invalid: expected 'classification' or 'regression'")
         return self.task
 
+    def _declared_task(self) -> str:
+        return "regression" if self.task == "regression" else "classification"
+
     def _structure_key(self, params):
         return (params["normalize"], params["hidden_layers"], params["activation"], params["task"],
                 params["optimizer"])
+
+    def _layer_sizes(self, params, n_features, n_outputs):
+        return (n_features, *params["hidden_layers"], n_outputs)
 
     def _make_network(self, params, n_features, n_outputs, dtype):
         if params["task"] == "regression":
@@ -101,7 +100,7 @@ class NeuralNetwork(BaseModel):
             loss = SigmoidCrossEntropy()
         else:
             loss = SoftmaxCrossEntropy()
-        sizes = (n_features, *params["hidden_layers"], n_outputs)
+        sizes = self._layer_sizes(params, n_features, n_outputs)
         return DenseNetwork(sizes, get_activation(params["activation"]), loss, dtype)
 
     def _init_scheme(self, params):
@@ -141,7 +140,22 @@ class NeuralNetwork(BaseModel):
             return sigmoid(z.T)
         return softmax(z.T, axis=1)
 
-    def predict_proba(self, X) -> np.ndarray:
+    @property
+    def predict_proba(self):
+        """Class probabilities ``(n_samples, n_classes)``, columns in ``classes_`` order.
+
+        Only with ``task="classification"``: for ``task="regression"`` the
+        attribute does not exist (``AttributeError``, so ``hasattr`` is False),
+        the way scikit-learn's ``available_if`` hides methods.
+        """
+        if self.task != "classification":
+            raise AttributeError(
+                f"predict_proba is available only with task='classification'; this NeuralNetwork has "
+                f"task={self.task!r}"
+            )
+        return self._predict_proba
+
+    def _predict_proba(self, X) -> np.ndarray:
         """Class probabilities ``(n_samples, n_classes)``, columns in ``classes_`` order."""
         if not self._fitted_classifier():
             raise ValueError("predict_proba needs task='classification'; this network was fitted for regression")

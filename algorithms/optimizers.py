@@ -28,6 +28,18 @@ class Optimizer:
     def __init__(self, n_params: int, dtype=np.float64):
         self._tmp = np.zeros(n_params, dtype=dtype)  # scratch, reused every step
 
+    # Pickling keeps the state (velocity, moments, step count), not the scratch.
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        tmp = state.pop("_tmp")
+        state["_tmp_spec"] = (tmp.size, tmp.dtype)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        size, dtype = state.pop("_tmp_spec")
+        self.__dict__.update(state)
+        self._tmp = np.zeros(size, dtype=dtype)
+
     def step(self, theta: np.ndarray, grad: np.ndarray, learning_rate: float) -> None:
         raise NotImplementedError
 

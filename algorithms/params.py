@@ -15,7 +15,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Param", "validate_param", "validate_params"]
+__all__ = ["Param", "validate_param", "validate_params", "MAX_PARAMETERS", "count_parameters"]
+
+#: Most weights and biases a model may have. Training keeps about eleven
+#: vectors of this length (parameters, gradient, optimiser moments, L1/L2
+#: scratch, the Trainer's divergence and early-stopping copies): 20 million
+#: float64 parameters are about 1.8 GB, so a stack like ``(4096,) * 64``
+#: (a billion parameters) is refused with this limit named instead of
+#: failing with ``MemoryError``. The GUI's layer editor reads it too.
+MAX_PARAMETERS = 20_000_000
+
+
+def count_parameters(layer_sizes) -> int:
+    """Weights and biases of a dense network with ``layer_sizes = (n_in, h_1, ..., n_out)``:
+    ``sum_l (fan_in_l + 1) * fan_out_l``."""
+    sizes = [int(size) for size in layer_sizes]
+    return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:]))
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,13 @@ def validate_param(param: Param, value: object) -> object:
     if kind == "layers":
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
             raise _fail(param, value, "expected a tuple of layer widths, e.g. (16, 16)")
+        if iter(value) is value:
+            # A generator or iterator is used up by the first read: the model
+            # would silently get no hidden layers the next time.
+            raise _fail(param, value, "got an iterator (e.g. a generator), which can be read only once; "
+                                      "pass a tuple or list of layer widths, e.g. (16, 16)")
+        if isinstance(value, (set, frozenset, dict)):
+            raise _fail(param, value, "layers have an order; pass a tuple or list of widths, e.g. (16, 16)")
         widths = tuple(value)
         for width in widths:
             if isinstance(width, bool) or not isinstance(width, numbers.Integral):
@@ -70,7 +92,15 @@ def validate_param(param: Param, value: object) -> object:
                 raise _fail(param, value, f"layer width {width} must be a positive integer")
             if param.high is not None and width > param.high:
                 raise _fail(param, value, f"layer width {width} exceeds {param.high:g}")
-        return tuple(int(width) for width in widths)
+        widths = tuple(int(width) for width in widths)
+        # The hidden stack alone (inputs and outputs are known at fit, where
+        # the whole network is checked again).
+        n_hidden_params = count_parameters(widths)
+        if n_hidden_params > MAX_PARAMETERS:
+            raise _fail(param, value, f"the hidden layers alone have {n_hidden_params:,} weights and biases, above "
+                                      f"the limit of {MAX_PARAMETERS:,} (algorithms.MAX_PARAMETERS); use fewer or "
+                                      f"narrower layers")
+        return widths
     if kind is bool:
         if isinstance(value, (bool, np.bool_)):
             return bool(value)
@@ -124,6 +154,14 @@ def l2_param(default: float) -> Param:
     )
 
 
+def l1_param(default: float) -> Param:
+    return Param(
+        "l1", float, default, "L1 penalty",
+        "Sparsity: adds l1 * sum of absolute weights to the loss, setting small weights to exactly zero.",
+        low=0.0, high=10.0, log=True, live=True,
+    )
+
+
 def stopping_params(max_epochs: int) -> tuple[Param, ...]:
     """max_epochs, early_stopping, patience, tol, validation_fraction, normalize, random_state."""
     return (
@@ -136,7 +174,8 @@ def stopping_params(max_epochs: int) -> tuple[Param, ...]:
         Param("tol", float, 1e-4, "Tolerance",
               "Smallest decrease of the monitored loss that counts as an improvement.", low=0.0, high=1.0),
         Param("validation_fraction", float, 0.2, "Validation fraction",
-              "Share of the samples held out to measure generalisation (0 = none).", low=0.0, high=0.5),
+              "Share of the samples held out to measure generalisation (0 = none); fit() holds it out only "
+              "for early stopping, as scikit-learn does.", low=0.0, high=0.5),
         Param("normalize", bool, True, "Normalise inputs",
               "Standardise inputs (and regression targets) to zero mean and unit variance internally."),
         Param("random_state", int, None, "Random seed",

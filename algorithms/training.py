@@ -7,8 +7,12 @@ hyperparameters (``model.set_params(learning_rate=...)``), swap the data
 
 The Trainer owns:
 
-- the train/validation split (stratified for classification), from
-  ``validation_fraction`` and ``random_state``;
+- the train/validation split: ``validation_fraction`` of the rows when asked
+  for explicitly (``Trainer(..., validation_fraction=0.2)``, as the window
+  does), else only when early stopping needs it (``fit``'s rule, as
+  scikit-learn's MLP); drawn at random (stratified by class for
+  classification) from ``random_state``, or the last rows in the given order
+  (``split="last"``, for time series: no future leaks into training);
 - the epoch loop and the history (``loss``, ``val_loss`` and
   ``accuracy``/``val_accuracy`` or ``r2``/``val_r2``; the same dict object as
   ``model.history_``);
@@ -31,9 +35,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .network import GramPlan
 from .params import validate_param
+from .validation import check_feature_names, feature_names
 
-__all__ = ["EpochRecord", "Trainer", "train_validation_split"]
+__all__ = ["EpochRecord", "Trainer", "train_validation_split", "SPLITS"]
+
+#: How the validation rows are chosen: at random, at random within each
+#: class, or the last rows (chronological; the rows' order is kept).
+SPLITS = ("random", "stratified", "last")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +51,7 @@ class EpochRecord:
     """What one epoch did."""
 
     epoch: int  # epochs completed so far (1 after the first)
-    loss: float  # training loss of this epoch (mean over its samples, incl. the L2 term)
+    loss: float  # training loss of this epoch (mean over its samples, incl. the L2 and L1 terms)
     val_loss: float | None  # None when there is no validation split
     score: float  # accuracy (classification) or R^2 (regression) on the training data
     val_score: float | None  # same on the validation rows; None without a split
@@ -49,17 +59,23 @@ class EpochRecord:
     message: str | None  # human sentence when stopped
 
 
-def train_validation_split(y: np.ndarray, fraction: float, seed, stratify: bool):
+def train_validation_split(y: np.ndarray, fraction: float, seed, stratify: bool = False, *,
+                           chronological: bool = False):
     """``(train_index, val_index)``, both sorted.
 
     ``round(fraction * n)`` rows go to validation, per class when
     ``stratify`` (so every class keeps its share), always leaving at least
-    one training row (per class). ``fraction=0`` gives no validation rows.
-    Deterministic for an integer ``seed``.
+    one training row (per class). ``chronological``: the last rows, in the
+    order given, nothing shuffled (time series: validation is the future).
+    ``fraction=0`` gives no validation rows. Deterministic for an integer
+    ``seed``.
     """
     n = len(y)
     if fraction <= 0 or n < 2:
         return np.arange(n), np.arange(0)
+    if chronological:
+        n_val = min(int(round(fraction * n)), n - 1)
+        return np.arange(n - n_val), np.arange(n - n_val, n)
     rng = np.random.default_rng(seed)
     if stratify:
         _, codes = np.unique(y, return_inverse=True)
@@ -82,12 +98,25 @@ class Trainer:
 
     Validates ``X, y``; initialises the model's parameters if it has none or
     if they do not fit the data (other feature count, unseen labels, changed
-    structure), else continues from them; splits off
-    ``model.validation_fraction`` of the rows for validation.
+    structure), else continues from them; holds out validation rows.
 
-    ``validation_fraction`` and ``max_epochs`` override the model's values
-    (``partial_fit`` uses ``0`` and ``1``). The epoch limit counts from this
-    Trainer's start.
+    Parameters (keyword-only, each overriding what the model says):
+
+    validation_fraction : float in [0, 0.5], optional
+        Share of the rows held out for validation. Default: the model's
+        ``validation_fraction`` when early stopping is on, else none (``fit``'s
+        rule). The window passes its split explicitly to draw validation curves.
+    max_epochs : int, optional
+        Epoch limit, counted from this Trainer's start (default the model's).
+    split : "random", "stratified" or "last", optional
+        How validation rows are chosen (default: "stratified" for
+        classification, "random" for regression). "last": the final rows in
+        the order given, for time series.
+    early_stopping : bool, optional
+        Default the model's (``partial_fit`` turns it off, as scikit-learn does).
+    classes : labels, optional
+        Every label the model will see, when initialising a classifier
+        (``partial_fit``'s ``classes``).
 
     Attributes: ``done`` (True after a record with a ``stop_reason``),
     ``stop_reason``, ``epoch`` (epochs the model has completed, continuing a
@@ -95,48 +124,79 @@ class Trainer:
     ``train_index`` / ``val_index`` (rows of the current ``X``; ``val_index``
     may be empty), ``n_samples`` (rows of the current ``X``).
 
-    Live hyperparameters (``learning_rate``, ``l2``) are read from the model
-    at every ``step``; batch size, optimiser and the stopping rules are read
-    when the Trainer is built.
+    Live hyperparameters (``learning_rate``, ``l2``, ``l1``) are read from the
+    model at every ``step``; batch size, optimiser and the stopping rules are
+    read when the Trainer is built.
     """
 
-    def __init__(self, model, X, y, *, validation_fraction: float | None = None, max_epochs: int | None = None):
+    def __init__(self, model, X, y, *, validation_fraction: float | None = None, max_epochs: int | None = None,
+                 split: str | None = None, early_stopping: bool | None = None, classes=None):
+        self._raw_params = model.get_params()  # as given: partial_fit's reuse compares them by identity
         params = model._check_params()
+        names = feature_names(X)
         X, y = model._check_data(X, y, min_classes=1)
         self.model = model
+        if early_stopping is not None:
+            params = {**params, "early_stopping": validate_param(_param(model, "early_stopping"), early_stopping)}
+        if validation_fraction is None:
+            validation_fraction = params["validation_fraction"] if params["early_stopping"] else 0.0
+        else:
+            validation_fraction = validate_param(_param(model, "validation_fraction"), validation_fraction)
+        params = {**params, "validation_fraction": validation_fraction}
         self._params = params
-        if validation_fraction is not None:
-            validate_param(_param(model, "validation_fraction"), validation_fraction)
-            params = {**params, "validation_fraction": validation_fraction}
-        self._validation_fraction = params["validation_fraction"]
+        self._validation_fraction = validation_fraction
+        self._split_method = self._check_split(split)
         self._split(X, y)
-        if model._incompatibility(X, y) is not None:
-            if model._task() == "classification":
+        if model._incompatibility(X, y, classes) is not None:
+            if model._task() == "classification" and classes is None:
                 model._check_labels(y, min_classes=2)  # a fresh model needs two classes
-            model._initialize(X, y, X[self.train_index], y[self.train_index])
+            train = self.train_index
+            X_train, y_train = (X, y) if len(train) == len(X) else (X[train], y[train])
+            model._initialize(X, y, X_train, y_train, names=names, classes=classes)
+        else:
+            check_feature_names(model, names)
         self.history: dict[str, list[float]] = model.history_
         self._score_key = model._score_name()
         self.epoch = len(self.history["loss"])
-        self._limit = self.epoch + (params["max_epochs"] if max_epochs is None else max_epochs)
+        budget = params["max_epochs"] if max_epochs is None else max_epochs
+        self._limit = self.epoch + budget
+        # The Gram form of linear regression costs O(n d^2) to set up, about
+        # d / 2 plain epochs: worth it when the Trainer may run more than d.
+        self._gram = budget > X.shape[1] + 1
         self.done = False
         self.stop_reason: str | None = None
         self._network = model._network
         self._snapshots = (self._network.theta.copy(), self._network.theta.copy())
-        self._learning_rate = self._l2 = None
+        self._learning_rate = self._l2 = self._l1 = None
         self._prepare(X, y)
+
+    def _check_split(self, split: str | None) -> str:
+        classification = self.model._task() == "classification"
+        if split is None:
+            return "stratified" if classification else "random"
+        if split not in SPLITS:
+            raise ValueError(f"split={split!r} is invalid: expected one of {', '.join(map(repr, SPLITS))}")
+        if split == "stratified" and not classification:
+            raise ValueError("split='stratified' needs class labels; use 'random' or 'last' for regression")
+        return split
 
     # -- data ------------------------------------------------------------------
     def _split(self, X, y) -> None:
         self.train_index, self.val_index = train_validation_split(
             y, self._validation_fraction, self._params["random_state"],
-            stratify=self.model._task() == "classification",
+            stratify=self._split_method == "stratified", chronological=self._split_method == "last",
         )
 
     def _prepare(self, X, y) -> None:
         model, train, val = self.model, self.train_index, self.val_index
-        self._plan = model._training_plan(X[train], y[train])
-        self._val_plan = model._evaluation_plan(X[val], y[val]) if len(val) else None
+        if len(val) == 0:  # every row trains: no copy
+            self._plan = model._training_plan(X, y, self._gram)
+            self._val_plan = None
+        else:
+            self._plan = model._training_plan(X[train], y[train], self._gram)
+            self._val_plan = model._evaluation_plan(X[val], y[val], self._gram)
         self.n_samples = len(X)
+        self._y_shape = y.shape
         self._reset_early_stopping()
 
     def _reset_early_stopping(self) -> None:
@@ -144,6 +204,43 @@ class Trainer:
         self._best_epoch = self.epoch
         self._best_theta = None
         self._stale_epochs = 0
+
+    # -- partial_fit's loop --------------------------------------------------------
+    def has_params_of(self, model) -> bool:
+        """Whether ``model`` is this Trainer's, with the very hyperparameter
+        values it was built with (compared by identity: no validation needed)."""
+        return (model is self.model and model.__dict__.get("_network") is self._network
+                and all(value is self._raw_params[name] for name, value in model.get_params().items()))
+
+    def accepts_rows_like(self, X: np.ndarray, y: np.ndarray) -> bool:
+        """Whether ``reload`` can take these (checked) rows: this Trainer is
+        still the model's, with the hyperparameters it was built with, no
+        validation split, and the same row count and target shape."""
+        return (
+            self.has_params_of(self.model)
+            and self._val_plan is None
+            and type(self._plan) is not GramPlan
+            and len(X) == self.n_samples
+            and y.shape[1:] == self._y_shape[1:]
+        )
+
+    def reload(self, X: np.ndarray, y: np.ndarray) -> None:
+        """Write new (checked, compatible) rows into the training plan's
+        arrays in place: the next epoch trains on them, with the buffers,
+        plan and optimiser state kept (``partial_fit`` in a loop)."""
+        model, plan = self.model, self._plan
+        design, targets = plan.source
+        model._design(X, out=design)
+        model._targets(y, out=targets)
+        plan.refilled()
+        self.epoch = len(self.history["loss"])  # another Trainer may have trained the model meanwhile
+
+    def step_once_more(self) -> EpochRecord:
+        """Allow one more epoch and run it (``partial_fit``)."""
+        self._limit = self.epoch + 1
+        self.done = False
+        self.stop_reason = None
+        return self.step()
 
     def set_data(self, X, y) -> None:
         """Train on new data from the next epoch, keeping the parameters.
@@ -157,10 +254,12 @@ class Trainer:
         starts counting afresh (the validation set changed).
         """
         model = self.model
+        names = feature_names(X)
         X, y = model._check_data(X, y, min_classes=1)
         reason = model._incompatibility(X, y)
         if reason is not None:
             raise ValueError(f"set_data: {reason}; re-initialise the model to train on these data")
+        check_feature_names(model, names)
         self._split(X, y)
         model._refit_scaling(X[self.train_index], y[self.train_index])
         for snapshot in self._snapshots:
@@ -190,15 +289,16 @@ class Trainer:
         model, network = self.model, self._network
         learning_rate = model.learning_rate
         l2 = getattr(model, "l2", 0.0)
-        if learning_rate != self._learning_rate or l2 != self._l2:
-            self._check_live(learning_rate, l2)
+        l1 = getattr(model, "l1", 0.0)
+        if learning_rate != self._learning_rate or l2 != self._l2 or l1 != self._l1:
+            self._check_live(learning_rate, l2, l1)
         np.copyto(self._snapshots[self.epoch & 1], network.theta)  # parameters before this epoch
         # Overflow or NaN inside a diverging epoch is reported through the
         # non-finite loss below, not as a flood of RuntimeWarnings.
         with np.errstate(all="ignore"):
-            loss, score = network.train_epoch(self._plan, model._optimizer, learning_rate, l2, model._rng)
+            loss, score = network.train_epoch(self._plan, model._optimizer, learning_rate, l2, model._rng, l1)
             if self._val_plan is not None:
-                val_loss, val_score = network.evaluate(self._val_plan, l2)
+                val_loss, val_score = network.evaluate(self._val_plan, l2, l1)
                 finite = math.isfinite(loss) and math.isfinite(val_loss)
             else:
                 val_loss = val_score = None
@@ -233,11 +333,11 @@ class Trainer:
             self.done, self.stop_reason = True, reason
         return EpochRecord(epoch, loss, val_loss, score, val_score, reason, message)
 
-    def _check_live(self, learning_rate, l2) -> None:
-        for name, value in (("learning_rate", learning_rate), ("l2", l2)):
+    def _check_live(self, learning_rate, l2, l1) -> None:
+        for name, value in (("learning_rate", learning_rate), ("l2", l2), ("l1", l1)):
             if name in self._params:
                 validate_param(_param(self.model, name), value)
-        self._learning_rate, self._l2 = learning_rate, l2
+        self._learning_rate, self._l2, self._l1 = learning_rate, l2, l1
 
     def _early_stop_message(self, epoch: int, validation: bool) -> str:
         which = "validation loss" if validation else "training loss"
@@ -271,10 +371,18 @@ class Trainer:
         else:
             what, bad = "a parameter", math.inf
         hint = "" if self._params["normalize"] else " (or set normalize=True)"
-        message = (
-            f"Training diverged at epoch {failed_epoch} ({what} is {bad}): the learning rate "
-            f"{model.learning_rate:g} is probably too high{hint}. Kept the parameters of epoch {self.epoch}."
-        )
+        if failed_epoch == 1 and what == "loss" and not self._params["normalize"]:
+            # The first epoch's loss is measured at the initial parameters:
+            # no learning rate is to blame, the values are.
+            message = (
+                f"Training cannot start: the loss is {bad} at the initial parameters, because the targets or "
+                f"inputs are too large to square in floating point; set normalize=True or rescale them."
+            )
+        else:
+            message = (
+                f"Training diverged at epoch {failed_epoch} ({what} is {bad}): the learning rate "
+                f"{model.learning_rate:g} is probably too high{hint}. Kept the parameters of epoch {self.epoch}."
+            )
         self.done, self.stop_reason = True, "diverged"
         return EpochRecord(self.epoch, loss, val_loss, score, val_score, "diverged", message)
 

@@ -71,7 +71,7 @@ class Headless:
     measured in as many pieces as asked (``run``), its totals kept."""
 
     def __init__(self, dataset, model) -> None:
-        self.trainer = Trainer(model, dataset.X, dataset.y)
+        self.trainer = Trainer(model, dataset.X, dataset.y, validation_fraction=model.validation_fraction)
         self.epochs = 0
         self.seconds = 0.0
         deadline = time.perf_counter() + WARMUP_SECONDS / 3

@@ -15,8 +15,19 @@ reference loops: forward, loss, backward and an optimiser step per batch
 (plus our training metrics). PyTorch runs float32 with the same architecture,
 optimiser and batch size (a shuffled index per epoch, one step per batch);
 scikit-learn runs ``MLPClassifier`` / ``MLPRegressor.partial_fit`` (one epoch
-per call, float64). Ours run in float64 (what the GUI passes) and in float32
-(inputs given as float32).
+per call, float64; for W4 and W5 with no hidden layer, which is logistic and
+linear regression by full-batch gradient descent). Ours run in float64 (what
+the GUI passes) and in float32 (inputs given as float32).
+
+W5 trains from the data's second moments (``network.GramPlan``: O(d^2) per
+epoch after an O(N d^2) set-up, the same iterates); "ours plain pass" is the
+O(N d) pass it replaces, timed through a Trainer allowed one epoch at a time.
+
+The second table is ``model.partial_fit(X, y)`` in a loop, per call, beside
+one plain epoch of the same model (what the call must at least do) and
+scikit-learn's ``partial_fit`` of the same network: each call validates and
+standardises the rows it is given, so for the data-bound linear models (one
+multiply-add per value and pass) that preparation is a visible share.
 
 Each figure is the best of several interleaved timing blocks (the machine is
 shared, so the minimum is the least-disturbed measurement). Run:
@@ -70,6 +81,7 @@ except ImportError:  # optional reference
 TARGETS = {  # workload -> {reference: minimum speed-up of ours (float64, what the GUI uses)}
     "W1": {"torch": 2.0, "sklearn": 6.0},
     "W2": {"torch": 5.0, "sklearn": 4.0},
+    "W5": {"torch": 50.0, "sklearn": 100.0},  # the Gram form: 75-280x torch measured, by load
 }
 
 
@@ -108,6 +120,25 @@ def numpy_blas_threads() -> int:
 def ours(model, X, y):
     trainer = Trainer(model, X, y)
     return trainer.step
+
+
+def ours_plain(model, X, y):
+    """One epoch at a time: a Trainer allowed a single epoch takes the plain
+    pass over the rows (the Gram form only pays off over many epochs)."""
+    trainer = Trainer(model, X, y, max_epochs=1)
+
+    def epoch():
+        trainer.step()
+        trainer.extend(1)
+    return epoch
+
+
+def ours_partial_fit(model, X, y):
+    model.partial_fit(X, y)  # the first call initialises
+
+    def epoch():
+        model.partial_fit(X, y)
+    return epoch
 
 
 def torch_runner(sizes, activation, X, y, kind, batch_size, optimizer="adam", lr=1e-3):
@@ -150,12 +181,12 @@ def torch_runner(sizes, activation, X, y, kind, batch_size, optimizer="adam", lr
     return epoch
 
 
-def sklearn_runner(hidden, activation, X, y, classifier, batch_size):
+def sklearn_runner(hidden, activation, X, y, classifier, batch_size, solver="adam", lr=1e-3):
     import warnings
 
     cls = MLPClassifier if classifier else MLPRegressor
-    model = cls(hidden_layer_sizes=hidden, activation=activation, solver="adam", alpha=0.0,
-                batch_size=batch_size or len(X), learning_rate_init=1e-3, random_state=0)
+    model = cls(hidden_layer_sizes=hidden, activation=activation, solver=solver, alpha=0.0, momentum=0.0,
+                batch_size=batch_size or len(X), learning_rate_init=lr, random_state=0)
     warnings.simplefilter("ignore", ConvergenceWarning)
     if classifier:
         model.partial_fit(X, y, classes=np.unique(y))
@@ -235,18 +266,22 @@ def main(args) -> int:
          dict(hidden=(32, 32), activation="tanh", classifier=False, batch_size=None)),
         ("W4", "logistic regression N=10,000, 2 features, full batch, gradient descent",
          lambda: LogisticRegression(l2=0.0, **no_split),
-         X4, y4, dict(sizes=(2, 1), activation=None, kind="bce", batch_size=None, optimizer="sgd", lr=0.1), None),
+         X4, y4, dict(sizes=(2, 1), activation=None, kind="bce", batch_size=None, optimizer="sgd", lr=0.1),
+         dict(hidden=(), activation="identity", classifier=True, batch_size=None, solver="sgd", lr=0.1)),
         ("W5", "linear regression N=100,000, 10 features, full batch, gradient descent",
          lambda: LinearRegression(**no_split),
-         X5, y5, dict(sizes=(10, 1), activation=None, kind="mse", batch_size=None, optimizer="sgd", lr=0.1), None),
+         X5, y5, dict(sizes=(10, 1), activation=None, kind="mse", batch_size=None, optimizer="sgd", lr=0.1),
+         dict(hidden=(), activation="identity", classifier=False, batch_size=None, solver="sgd", lr=0.1)),
     ]
 
-    summary = []
+    summary, partial_rows = [], []
     for name, title, make_model, X, y, torch_spec, sklearn_spec in workloads:
         runners = {
             "ours float64": ours(make_model(), X, y),
             "ours float32": ours(make_model(), X.astype(np.float32), y),
         }
+        if name == "W5":
+            runners["ours plain pass"] = ours_plain(make_model(), X, y)
         if torch is not None:
             runners["torch float32"] = torch_runner(X=X, y=y, **torch_spec)
         if sklearn is not None and sklearn_spec is not None:
@@ -255,7 +290,9 @@ def main(args) -> int:
         print(f"{name}  {title}")
         for runner, seconds in best.items():
             line = f"    {runner:<16} {seconds * 1e6:10.1f} us/epoch {1.0 / seconds:10.0f} epochs/s"
-            if not runner.startswith("ours"):
+            if runner == "ours plain pass":
+                line += f"   the Gram form is {seconds / best['ours float64']:5.0f}x faster"
+            elif not runner.startswith("ours"):
                 r64, r32 = seconds / best["ours float64"], seconds / best["ours float32"]
                 line += f"   ours is {r64:5.1f}x (float64) / {r32:5.1f}x (float32) faster"
                 target = TARGETS.get(name, {}).get(runner.split()[0])
@@ -265,6 +302,19 @@ def main(args) -> int:
                     summary.append((name, runner, r64, target))
             print(line)
         print()
+        # partial_fit in a loop, in the same interleaved blocks as its references
+        partial = {"partial_fit": ours_partial_fit(make_model(), X, y), "plain epoch": ours_plain(make_model(), X, y)}
+        if sklearn is not None and sklearn_spec is not None:
+            partial["sklearn partial_fit"] = runners["sklearn float64"]
+        partial_rows.append((name, time_per_epoch(partial, args.block, args.repeats)))
+    print("partial_fit(X, y) in a loop, per call (float64):")
+    for name, best in partial_rows:
+        line = (f"    {name}  partial_fit {best['partial_fit'] * 1e6:9.1f} us = {best['partial_fit'] / best['plain epoch']:4.2f}x "
+                f"a plain epoch ({best['plain epoch'] * 1e6:.1f} us)")
+        if "sklearn partial_fit" in best:
+            line += f"; sklearn's partial_fit {best['sklearn partial_fit'] * 1e6:9.1f} us"
+        print(line)
+    print()
     if summary:
         print("Targets (ours float64 vs reference):")
         for name, runner, ratio, target in summary:

@@ -20,13 +20,11 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +32,7 @@ from PySide6.QtWidgets import (
 import datasets
 from gui import views
 from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
+from gui.panels.banner import Banner
 from gui.panels.messages import plain_label, show_error
 from gui.presenter import DataPresenter
 from gui.worker import CANNOT_TRAIN, Report, TrainingController
@@ -49,6 +48,8 @@ MAX_MAGNITUDE = 1e150
 #: interpreter lock; a growing curve looks no different at 20 redraws a
 #: second, while the decision surface goes on at full frame rate.
 LOSS_REDRAW_INTERVAL = 1.0 / 20.0
+#: the views that judge the loss curves (training health) get them at most this often
+HISTORY_INTERVAL = 0.25
 
 
 def default_run():
@@ -58,42 +59,6 @@ def default_run():
     parser = argparse.ArgumentParser()
     add_run_arguments(parser)
     return build_run(parser.parse_args([]))
-
-
-class Banner(QFrame):
-    """A dismissable message above the data view, for what stopped training."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("banner")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        self.label = plain_label(QLabel())
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton()
-        close.setText("✕")
-        close.setAutoRaise(True)
-        close.setToolTip("Hide this message.")
-        close.clicked.connect(self.hide)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_message(self, text: str, kind: str = "error") -> None:
-        colours = {
-            "error": ("#fdecea", "#b3261e", "#f2b8b5"),
-            "info": ("#e8f0fe", "#174ea6", "#aecbfa"),
-        }[kind]
-        self.setStyleSheet(
-            f"#banner {{ background: {colours[0]}; border: 1px solid {colours[2]}; border-radius: 4px; }}"
-            f"#banner QLabel {{ color: {colours[1]}; }}"
-        )
-        self.label.setText(text)
-        self.show()
-
-    def text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
 
 
 class MainWindow(QMainWindow):
@@ -118,6 +83,9 @@ class MainWindow(QMainWindow):
         self._last_loss = math.nan
         self._closed = False
         self._view_seq = 0  # the last command that changed what the views need
+        self._last_stop: str | None = None  # why training last stopped (report.stopped), None since a reset
+        self._history_since = 0  # epochs shown before the last change of data or learning rate
+        self._history_checked_at = -math.inf  # time.monotonic() the views last got the history
         # What the worker's model knows, to keep it through Draw-mode edits
         # that leave it valid (a rename, an empty class): the class codes it
         # was initialised with, as sent with it and then as reported by it.
@@ -180,6 +148,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(data_box)
         left_layout.addWidget(model_box)
         left_layout.addStretch(1)
+        self._left_layout = left_layout
         scroll = QScrollArea()
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
@@ -220,6 +189,12 @@ class MainWindow(QMainWindow):
         loss_title = QLabel("Loss and score per epoch")
         loss_title.setFont(font)
         loss_layout.addWidget(loss_title)
+        # the status views (e.g. training health): banners above the curves
+        self.status_box = QWidget()
+        self._status_layout = QVBoxLayout(self.status_box)
+        self._status_layout.setContentsMargins(0, 0, 0, 0)
+        self._status_layout.setSpacing(4)
+        loss_layout.addWidget(self.status_box)
         loss_layout.addWidget(self.loss_view, 1)
         right.addWidget(loss_box)
         # the side views (registry slot "side"), one tab each
@@ -267,6 +242,15 @@ class MainWindow(QMainWindow):
         self.presenter.side_views_changed.connect(self._on_side_views_changed)
         self.presenter.focus_changed.connect(self._update_view_chrome)  # the title names the unit shown
 
+    def add_panel_section(self, title: str, widget: QWidget) -> QGroupBox:
+        """A titled section at the top of the side panel (which scrolls:
+        it never widens the window), e.g. Draw mode's class list. Returns the
+        section, for the caller to show and hide."""
+        box = QGroupBox(title)
+        QVBoxLayout(box).addWidget(widget)
+        self._left_layout.insertWidget(0, box)
+        return box
+
     def sizeHint(self) -> QSize:
         return QSize(1440, 880)
 
@@ -297,6 +281,8 @@ class MainWindow(QMainWindow):
             raise ValueError(reason)
         self._show_source(dataset)
         reset = self._apply_dataset(dataset, keep_model=keep_model)
+        if keep_model and reset is None:
+            self._history_since = self.loss_view.n_epochs  # the new points' loss jump is not a blow-up
         if not keep_model:
             self._status("New data: the model starts again from epoch 0.")
         elif reset is not None and self._model_trains:  # nothing to say when nothing was training
@@ -332,6 +318,7 @@ class MainWindow(QMainWindow):
     # --- training commands ----------------------------------------------------------
     def play(self) -> None:
         self.banner.hide()
+        self._raise_limit_if_reached()
         self.controller.play()
         self.toolbar.set_running(True)
 
@@ -459,8 +446,19 @@ class MainWindow(QMainWindow):
             self.view_note.hide()
 
     @Slot(object)
-    def _on_side_views_changed(self, side_views: list) -> None:
-        """Show the side views that now apply, one tab each."""
+    def _on_side_views_changed(self, views_: list) -> None:
+        """Show the views that now apply: side views one tab each, status
+        views in the strip above the loss curves."""
+        layout = self._status_layout
+        while layout.count():
+            widget = layout.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.setParent(self.presenter.widget)  # still owned by Qt
+        for view in views_:
+            if view.slot == "status":
+                layout.addWidget(view.widget)
+        side_views = [view for view in views_ if view.slot == "side"]
         was_visible = self.secondary_box.isVisibleTo(self)
         tabs = self.side_tabs
         while tabs.count():
@@ -531,6 +529,9 @@ class MainWindow(QMainWindow):
     @Slot(dict)
     def _on_live_params_changed(self, params: dict) -> None:
         self.controller.set_live_params(params)
+        self.presenter.params_changed(params)
+        if "learning_rate" in params:
+            self._history_since = self.loss_view.n_epochs  # judge the curves from here on
         text = ", ".join(f"{name.replace('_', ' ')} = {value:g}" for name, value in params.items())
         self._status(f"{text[:1].upper()}{text[1:]}: applied from the next epoch, training goes on.")
 
@@ -541,7 +542,10 @@ class MainWindow(QMainWindow):
             return
         if report.generation != self._generation:
             self._generation = report.generation
+            self._last_stop = None
             self.loss_view.reset("accuracy" if self._dataset.task == "classification" else "R²")
+            self._history_since = 0
+            self.presenter.new_run()
             self._last_loss = math.nan
             self.training_reset.emit()
         # Outputs made before the views' last change belong to the old grid
@@ -568,11 +572,17 @@ class MainWindow(QMainWindow):
             elif not self._loss_timer.isActive():
                 self._loss_timer.start(max(1, int(wait * 1000)))
             self._last_loss = float(report.loss[-1])
+            now = time.monotonic()
+            if report.stopped is not None or now - self._history_checked_at >= HISTORY_INTERVAL:
+                self._history_checked_at = now
+                history = {name: self.loss_view.data(name) for name in ("loss", "val_loss", "score")}
+                self.presenter.history_changed(history, self._history_since)
         if current:
             self.presenter.show_frames(report.frames, clock=(report.generation, report.epoch))
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)
+        self.toolbar.show_auto_rate(report.auto_rate)
         self._set_label(self.samples_label, self._rows_text(report))
         if report.stopped is not None:
             self._on_training_stopped(report)
@@ -605,15 +615,31 @@ class MainWindow(QMainWindow):
         self._loss_drawn_at = time.monotonic()
         self._loss_timer.stop()
 
+    def _raise_limit_if_reached(self) -> None:
+        """Play after training stopped at Max epochs trains another Max
+        epochs: the field is raised to say so (1,000 -> 2,000), and the
+        worker stops at what it says."""
+        field = self.model_panel.form().fields.get("max_epochs")
+        if field is None or self._last_stop != "max_epochs" or self._epoch < field.value():
+            return
+        limit = self._epoch + field.value()
+        field.set_value(limit)
+        self.controller.set_live_params({"max_epochs": limit})
+        self._status(f"Max epochs raised to {limit:,}: training on from epoch {self._epoch:,}.")
+
     def _on_training_stopped(self, report: Report) -> None:
         message = report.message or f"Training stopped ({report.stopped})."
+        self._last_stop = report.stopped
         if report.stopped == "error" and message.startswith(CANNOT_TRAIN):
             self.banner.show_message(message, kind="info")  # e.g. a canvas still being drawn
         elif report.stopped in ("diverged", "error"):
             self.banner.show_message(message + "  Change the settings and press Play to start again.")
         elif report.stopped == "max_epochs":
-            message += "  Press Play to train further."
-        self._status(message)
+            field = self.model_panel.form().fields.get("max_epochs")
+            more = f" {field.value():,} more epochs" if field is not None else " further"
+            message += f"  Press Play to train{more}."
+        # Why training stopped stays on the status line until something else happens.
+        self.statusBar().showMessage(message)
         if not self.controller.is_running:
             self.training_stopped.emit(report.stopped)
 

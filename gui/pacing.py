@@ -16,7 +16,8 @@ out of the core the GUI thread also uses. Three rules keep that in check:
   core.
 
 Slow motion (a speed in epochs per second) spaces epochs one period apart;
-at up to screen rate every epoch gets a frame of its own.
+at up to screen rate every epoch gets a frame of its own. The "auto" speed
+(the default) picks that speed per run: the epochs left, over ~15 s.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ GUI_MAX_BUDGET = 0.3
 MAX_FRAME_COST = 0.1
 #: window over which epochs per second are measured
 RATE_WINDOW = 0.5
+#: the "auto" speed: a run is spread over about this many seconds ...
+AUTO = "auto"
+AUTO_SECONDS = 15.0
+#: ... at no fewer epochs per second than this (a run of 20 epochs still
+#: shows each, in a few seconds)
+AUTO_MIN_RATE = 4.0
 
 
 def smoothed(previous: float, sample: float, weight: float) -> float:
@@ -104,6 +111,15 @@ def next_epoch_due(previous_due: float, epochs_per_second: float, now: float) ->
     """Slow motion: the next epoch is due one period after the last one was
     due, never in the past (a late epoch does not cause a burst)."""
     return max(previous_due + 1.0 / epochs_per_second, now)
+
+
+def auto_rate(remaining_epochs: int, seconds: float = AUTO_SECONDS) -> float:
+    """Epochs per second for the "auto" speed: the ``remaining_epochs`` to
+    the limit spread over ``seconds``, so a run can be watched whatever its
+    length (1,000 epochs: ~67 per second, about one per frame; 100,000:
+    ~6,700 per second, as fast as most machines go), and never below
+    AUTO_MIN_RATE."""
+    return max(remaining_epochs / seconds, AUTO_MIN_RATE)
 
 
 def frame_per_epoch(epochs_per_second: float | None) -> bool:

@@ -34,7 +34,8 @@ class DataPresenter(QObject):
 
     #: the data view shown in ``widget`` changed (its widget; draw mode re-attaches to it)
     view_changed = Signal(object)
-    #: the side views changed (a list of View, possibly empty)
+    #: the views besides the data view changed (a list of View of the "side"
+    #: and "status" slots, possibly empty)
     side_views_changed = Signal(object)
     #: ``specs()`` changed outside ``set_dataset`` (a pan or zoom of a locked
     #: frame, a display option): send the worker the new specs
@@ -66,13 +67,15 @@ class DataPresenter(QObject):
         """The data view's widget (ClassificationView, Regression1DView, ...)."""
         return None if self._data_view is None else self._data_view.widget
 
-    def side_views(self) -> list[View]:
-        """The side views that apply to the current data and model."""
-        return list(self._side_views)
+    def side_views(self, slot: str | None = None) -> list[View]:
+        """The views besides the data view that apply to the current data
+        and model (of ``slot`` only: "side" or "status")."""
+        return [view for view in self._side_views if slot is None or view.slot == slot]
 
     def secondary_view(self) -> QWidget | None:
-        """The first side view's widget, or None."""
-        return self._side_views[0].widget if self._side_views else None
+        """The first side-slot view's widget, or None."""
+        side = self.side_views("side")
+        return side[0].widget if side else None
 
     def active_views(self) -> list[View]:
         return ([self._data_view] if self._data_view is not None else []) + self._side_views
@@ -161,6 +164,9 @@ class DataPresenter(QObject):
         self._focus = None
         if self._context is not None:
             self._choose_views(notify=notify)
+        params = model.get_params() if hasattr(model, "get_params") else {}
+        for view in self.active_views():
+            view.params_changed(params)
         if dropped:
             self._tell_focus()
             self.focus_changed.emit(None)
@@ -206,7 +212,7 @@ class DataPresenter(QObject):
                       if view.applies_to(dataset, model) and (view.option is None or self.option(view.option))
                       and self._is_available(view)]
         data_class = next((view for view in candidates if view.slot == "data"), None)
-        side_classes = [view for view in candidates if view.slot == "side"]
+        side_classes = [view for view in candidates if view.slot != "data"]
         data_view = None if data_class is None else self._view(data_class)
         side_views = [self._view(view) for view in side_classes]
         changed = [view for view in [data_view, *side_views] if view is not None
@@ -240,6 +246,8 @@ class DataPresenter(QObject):
                 view.set_option(name, on)
             view.on_spec_changed(self._on_view_spec_changed)
             view.on_focus_requested(self.set_focus)
+            if hasattr(self._model, "get_params"):
+                view.params_changed(self._model.get_params())
             self._views[view_class.view_id] = view
             if view.slot == "data":
                 self.widget.addWidget(view.widget)
@@ -281,6 +289,20 @@ class DataPresenter(QObject):
         view = self._data_view
         spec = None if view is None else view.spec()
         return None if spec is None else spec.points()
+
+    def params_changed(self, params: dict) -> None:
+        """Live hyperparameters changed while training."""
+        for view in self.active_views():
+            view.params_changed(params)
+
+    def new_run(self) -> None:
+        """Training starts again from new initial weights."""
+        for view in self.active_views():
+            view.new_run()
+
+    def history_changed(self, history: dict, since: int) -> None:
+        for view in self.active_views():
+            view.history_changed(history, since)
 
     def clear_frames(self) -> None:
         """Take the model's drawing off every view (no model trains now)."""

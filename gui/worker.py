@@ -97,6 +97,8 @@ class Report:
     running: bool = False  # whether Play is on in the worker (not paused, not stepping)
     command_seq: int = 0  # number of the last command applied before this report
     frames: dict = field(default_factory=dict)  # view id -> that view's frame of this epoch's model
+    auto_rate: float | None = None  # with speed "auto": the epochs per second it chose
+    epoch_limit: int = 0  # the epoch training stops at (Max epochs)
 
 
 def _empty_metrics() -> dict[str, list]:
@@ -269,7 +271,9 @@ class WorkerState:
     # -- how to train ----------------------------------------------------------------
     running: bool = False  # Play is on
     steps: int = 0  # epochs still to run for Step
-    epochs_per_second: float | None = None  # slow motion; None: as fast as possible
+    speed: float | str | None = None  # epochs per second, "auto" (see pacing.auto_rate) or None: max
+    auto_rate: float | None = None  # the epochs per second "auto" chose for this run
+    epoch_limit: int = 0  # the epoch the trainer stops at (max_epochs, counted from epoch 0)
     next_epoch_at: float = 0.0  # perf_counter() time the next slow-motion epoch is due
     # -- reporting -----------------------------------------------------------------
     in_flight: bool = False  # a report is out, not yet acknowledged
@@ -279,6 +283,9 @@ class WorkerState:
     stopped: str | None = None  # why training stopped, for the next report
     message: str | None = None  # its sentence, or a notice
     val_mask_changed: bool = False  # the split changed: the next report carries it
+    record_every: int | None = None  # recording: every epoch divisible by this gets a frame of its own
+    record_hold: bool = False  # such an epoch was reached: no further epoch until its frame is drawn
+    hold_reported: bool = False  # the held epoch's report is out
     frames_stale: bool = True  # the model or the specs changed since the last frames
     command_seq: int = 0  # number of the last command applied
 
@@ -345,6 +352,22 @@ class TrainingWorker(QObject):
         """The model being trained (tests read it)."""
         return self.state.model
 
+    @property
+    def _epochs_per_second(self) -> float | None:
+        """The pace now: the speed asked for, the rate "auto" chose, or None
+        for as fast as possible."""
+        state = self.state
+        return state.auto_rate if state.speed == pacing.AUTO else state.speed
+
+    def _plan_auto_rate(self) -> None:
+        """For "auto": spread the epochs left to the limit over a watchable
+        time (from now: after a Play, a new model, a raised limit)."""
+        state = self.state
+        if state.trainer is None:
+            state.auto_rate = None
+            return
+        state.auto_rate = pacing.auto_rate(state.epoch_limit - int(state.trainer.epoch))
+
     def _training(self) -> bool:
         state = self.state
         return state.trainer is not None and (state.running or state.steps > 0)
@@ -354,10 +377,10 @@ class TrainingWorker(QObject):
         state = self.state
         now = time.perf_counter()
         deadlines = []
-        if self._training():
-            if state.steps > 0 or state.epochs_per_second is None:
+        if self._training() and not state.record_hold:  # held: the ack (a command) wakes us
+            if state.steps > 0 or self._epochs_per_second is None:
                 return 0.0
-            if not self._waiting_for_frame():  # else the ack (a command) wakes us
+            if not self._waiting_for_frame():  # else the ack wakes us
                 deadlines.append(state.next_epoch_at)  # slow motion
         if self._report_wanted() and not state.in_flight:
             deadlines.append(state.last_report_at + self.pacing.report_interval())
@@ -383,9 +406,9 @@ class TrainingWorker(QObject):
 
     def _epoch_due(self) -> bool:
         state = self.state
-        if not self._training():
+        if not self._training() or state.record_hold:
             return False
-        if state.steps > 0 or state.epochs_per_second is None:
+        if state.steps > 0 or self._epochs_per_second is None:
             return True
         return not self._waiting_for_frame() and time.perf_counter() >= state.next_epoch_at
 
@@ -395,7 +418,7 @@ class TrainingWorker(QObject):
         (it would otherwise join it when drawing is slow, e.g. while the
         render process starts)."""
         state = self.state
-        return pacing.frame_per_epoch(state.epochs_per_second) and (
+        return pacing.frame_per_epoch(self._epochs_per_second) and (
             state.in_flight or bool(state.pending["epochs"]))
 
     # --- commands ------------------------------------------------------------
@@ -405,9 +428,12 @@ class TrainingWorker(QObject):
         if name == "ack":
             state.in_flight = False
             self.pacing.frame_drawn(args[0] if args else None)
+            if state.hold_reported:  # the recorded epoch is on screen (and captured): go on
+                state.record_hold = state.hold_reported = False
         elif name == "play":
             self._prepare_to_train()
             state.running = state.trainer is not None
+            self._plan_auto_rate()
             state.next_epoch_at = time.perf_counter()
         elif name == "pause":
             state.running = False
@@ -419,9 +445,15 @@ class TrainingWorker(QObject):
             if state.trainer is not None:
                 state.steps += 1
         elif name == "speed":
-            (eps,) = args
-            state.epochs_per_second = None if eps is None else float(eps)
+            (speed,) = args
+            state.speed = speed if speed in (None, pacing.AUTO) else float(speed)
+            self._plan_auto_rate()
             state.next_epoch_at = time.perf_counter()
+        elif name == "record":
+            (every,) = args
+            state.record_every = None if every is None else max(1, int(every))
+            if state.record_every is None:
+                state.record_hold = state.hold_reported = False
         elif name == "configure":
             self._configure(**args[0])
         elif name == "reset":
@@ -430,6 +462,8 @@ class TrainingWorker(QObject):
             (params,) = args
             if state.model is not None:
                 state.model.set_params(**params)
+                if "max_epochs" in params:
+                    self._move_limit(int(params["max_epochs"]))
         elif name == "query":
             self._answer_query()
         elif name == "stop":
@@ -457,18 +491,42 @@ class TrainingWorker(QObject):
     def _prepare_to_train(self) -> None:
         """Before Play/Step: start afresh after an error or divergence (the
         parameters kept are finite but may sit on the edge of blowing up
-        again); after max epochs or early stopping allow another
-        ``max_epochs`` epochs from here."""
+        again). After a stop, go on to the limit if it lies ahead (early
+        stopping, or a limit raised since), else for another ``max_epochs``
+        epochs (the window raises Max epochs to match before it says Play)."""
         state = self.state
         if state.trainer is None or state.broken:
             state.rebuild = state.rebuild or "restart"
             self._apply_data_changes()
             return
-        if state.trainer.done:
+        if state.trainer.done or state.trainer.epoch >= state.epoch_limit:
+            epoch = int(state.trainer.epoch)
+            limit = state.epoch_limit if state.epoch_limit > epoch else epoch + int(state.model.max_epochs)
+            self._move_limit(limit)
+
+    def _move_limit(self, limit: int) -> None:
+        """The trainer stops at epoch ``limit`` from now on (Max epochs
+        changed while training, or Play after a stop). A limit at or below
+        the epoch reached stops training there."""
+        state = self.state
+        state.epoch_limit = limit
+        trainer = state.trainer
+        if trainer is None or state.broken:
+            return
+        epoch = int(trainer.epoch)
+        if limit > epoch:
             try:
-                state.trainer.extend(int(state.model.max_epochs))
+                trainer.extend(limit - epoch)
             except (RuntimeError, ValueError) as exc:
                 self._fail(exc)
+                return
+            self._plan_auto_rate()
+        elif state.running or state.steps:
+            state.running = False
+            state.steps = 0
+            state.stopped = "max_epochs"
+            state.message = f"Stopped at epoch {epoch}: Max epochs is {limit}."
+            state.force_report = True
 
     def _apply_data_changes(self) -> None:
         state = self.state
@@ -508,7 +566,10 @@ class TrainingWorker(QObject):
             return
         try:
             state.model = _fresh_model(state.model)
-            state.trainer = Trainer(state.model, self._inputs(state.X), state.y)
+            state.trainer = Trainer(state.model, self._inputs(state.X), state.y,
+                                    validation_fraction=state.model.validation_fraction)
+            state.epoch_limit = int(state.model.max_epochs)
+            self._plan_auto_rate()
         except Exception as exc:  # bad data or parameters: say so, keep running
             state.trainer = None
             state.running = False
@@ -530,8 +591,8 @@ class TrainingWorker(QObject):
             state.steps -= 1
             if state.steps == 0:
                 state.force_report = True
-        elif state.epochs_per_second is not None:
-            state.next_epoch_at = pacing.next_epoch_due(state.next_epoch_at, state.epochs_per_second,
+        elif self._epochs_per_second is not None:
+            state.next_epoch_at = pacing.next_epoch_due(state.next_epoch_at, self._epochs_per_second,
                                                         time.perf_counter())
         try:
             record = state.trainer.step()
@@ -547,6 +608,11 @@ class TrainingWorker(QObject):
             pending["val_loss"].append(_nan_if_none(record.val_loss))
             pending["score"].append(record.score)
             pending["val_score"].append(_nan_if_none(record.val_score))
+        if state.record_every and record.epoch % state.record_every == 0:
+            # A frame the recording wants: it is made from this very epoch's
+            # model whatever the speed, and training waits until it is drawn.
+            state.record_hold = True
+            state.force_report = True
         if record.stop_reason is not None:
             state.running = False
             state.steps = 0
@@ -622,9 +688,13 @@ class TrainingWorker(QObject):
             val_mask=val_mask,
             running=state.running,
             command_seq=state.command_seq,
+            auto_rate=state.auto_rate if state.speed == pacing.AUTO else None,
+            epoch_limit=state.epoch_limit,
         )
         state.stopped = state.message = None
         state.force_report = False
+        if state.record_hold:
+            state.hold_reported = True
         state.in_flight = True
         state.last_report_at = now
         data = (state.X, state.y, state.transform)
@@ -720,9 +790,18 @@ class TrainingController(QObject):
     def set_live_params(self, params: dict) -> None:
         self._send("params", dict(params))
 
-    def set_speed(self, epochs_per_second: float | None) -> None:
-        """Epochs per second, or None for as fast as possible."""
+    def set_speed(self, epochs_per_second: float | str | None) -> None:
+        """Epochs per second, ``"auto"`` (the epochs left spread over a
+        watchable time, :func:`gui.pacing.auto_rate`), or None for as fast
+        as possible."""
         self._send("speed", epochs_per_second)
+
+    def set_recording(self, every: int | None) -> None:
+        """Recording: every epoch divisible by ``every`` is reported at once,
+        with a frame of its own model, and training waits until the window
+        has drawn it (so a recording at any speed holds the epochs it wants);
+        None when not recording."""
+        self._send("record", every)
 
     def query_params(self) -> None:
         """Ask the worker for the model's current hyperparameters; the answer

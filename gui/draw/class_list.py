@@ -100,8 +100,9 @@ class ClassListWidget(QWidget):
         self._rebuild()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        # Narrow: the dock sits beside the data view and the loss curves.
-        return QSize(210, 280)
+        # Narrow, and no taller than eight classes need: it sits in the
+        # window's side panel above the data and model settings.
+        return QSize(210, 220)
 
     # --------------------------------------------------------------- reading
     def class_names(self) -> list[str]:

@@ -14,8 +14,10 @@ window hooks"):
 - ``window.dataset_changed`` (Signal(object)): datasets set elsewhere
   (regenerate, the panel's CSV loader) become the editor's new, undoable,
   starting point;
-- and QMainWindow itself: ``addToolBar`` / ``addDockWidget`` for the draw
-  toolbar and the class list, and window-wide shortcuts (Ctrl+Z,
+- ``window.add_panel_section(title, widget)`` (optional) for the class list,
+  else a dock;
+- and QMainWindow itself: ``addToolBar`` (``addDockWidget``) for the draw
+  toolbar (and the class list), and window-wide shortcuts (Ctrl+Z,
   Ctrl+Shift+Z / Ctrl+Y, 1-8, Delete/Backspace, Escape, Ctrl+A), live only
   while Draw mode is on. A focused text field keeps its own keys: Qt lets the
   focused widget override a shortcut it uses (digits in a spin box, Ctrl+Z in
@@ -47,8 +49,10 @@ class DrawMode(QObject):
     toolbar : DrawToolbar
         Added under the window's toolbar, shown only in Draw mode.
     class_list : ClassListWidget
-    dock : QDockWidget
-        Holds the class list, shown in Draw mode on classification data.
+    class_box : QWidget
+        Holds the class list, shown in Draw mode on classification data: a
+        section of the window's side panel (``window.add_panel_section``),
+        or a dock where the window has no such panel.
 
     Signals
     -------
@@ -84,13 +88,19 @@ class DrawMode(QObject):
         self.toolbar.hide()
 
         self.class_list = ClassListWidget(self.controller)
-        self.dock = QDockWidget("Classes", window)
-        self.dock.setObjectName("draw_classes_dock")
-        self.dock.setWidget(self.class_list)
-        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
+        add_section = getattr(window, "add_panel_section", None)
+        if add_section is not None:
+            # In the window's scrolling side panel: a dock beside the views
+            # would widen the window past a laptop's screen.
+            self.class_box = add_section("Classes", self.class_list)
+        else:
+            self.class_box = QDockWidget("Classes", window)
+            self.class_box.setObjectName("draw_classes_dock")
+            self.class_box.setWidget(self.class_list)
+            self.class_box.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.class_box)
+        self.class_box.hide()
 
         self._shortcuts: list[QShortcut] = []
         self._shortcut("Ctrl+Z", self.controller.undo)
@@ -143,7 +153,7 @@ class DrawMode(QObject):
 
     def _update_dock(self) -> None:
         """The class list only for classification (regression has no classes)."""
-        self.dock.setVisible(self.active and self.controller.dataset.task == "classification")
+        self.class_box.setVisible(self.active and self.controller.dataset.task == "classification")
 
     def _sync_view(self) -> None:
         """Attach the tools to the view the window shows now (it may have

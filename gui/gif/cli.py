@@ -165,7 +165,8 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     app.setStyle("Fusion")  # the window's style
 
     X, y = dataset.X, dataset.y
-    trainer = Trainer(model, transform.transform(X) if transform is not None else X, y)
+    trainer = Trainer(model, transform.transform(X) if transform is not None else X, y,
+                      validation_fraction=model.validation_fraction)
     val_mask = np.zeros(dataset.n_samples, dtype=bool)
     val_mask[trainer.val_index] = True
 

@@ -256,10 +256,17 @@ class FrameRecorder(QObject):
     -------
     frames_changed(int): the number of frames now held.
     recording_changed(bool): recording started (True) or stopped (False).
+    every_changed(int): the epochs between frames changed (the window's
+        worker then holds training at each epoch divisible by it).
+
+    ``paced``: the frames are paced by the training worker (the window): it
+    stops at every epoch a frame is due and waits until it is drawn, so
+    every due epoch is captured, without ``min_interval``.
     """
 
     frames_changed = Signal(int)
     recording_changed = Signal(bool)
+    every_changed = Signal(int)
 
     def __init__(
         self,
@@ -290,6 +297,7 @@ class FrameRecorder(QObject):
         self._every_setting: int | None = None  # None = automatic
         self.set_every(every)
         self._force_next = False
+        self.paced = False
         self._last_capture_time = -math.inf
         self._last_epoch = 0  # what the views show now (from frame_drawn)
         self._last_loss = math.nan
@@ -322,7 +330,7 @@ class FrameRecorder(QObject):
         if every is not None and (not isinstance(every, (int, np.integer)) or every < 1):
             raise ValueError(f"every must be a positive integer or None, got {every!r}")
         self._every_setting = None if every is None else int(every)
-        self._every = self._every_setting or auto_every(self.max_epochs)
+        self._set_every(self._every_setting or auto_every(self.max_epochs))
         if self._frames:
             self._next_epoch = self._frames[-1].epoch + self._every
 
@@ -334,9 +342,14 @@ class FrameRecorder(QObject):
         self.max_epochs = max_epochs
         if self._every_setting is not None or len(self._frames) > self.max_frames // 2:
             return
-        self._every = auto_every(None if max_epochs is None else max(1, max_epochs - epoch))
+        self._set_every(auto_every(None if max_epochs is None else max(1, max_epochs - epoch)))
         if self._frames:
             self._next_epoch = self._frames[-1].epoch + self._every
+
+    def _set_every(self, every: int) -> None:
+        if every != getattr(self, "_every", None):
+            self._every = every
+            self.every_changed.emit(every)
 
     # --- state -----------------------------------------------------------------
     @property
@@ -358,7 +371,7 @@ class FrameRecorder(QObject):
         """Drop every frame; the next capture fixes a new frame size."""
         self._frames.clear()
         self._frame_size = None
-        self._every = self._every_setting or auto_every(self.max_epochs)
+        self._set_every(self._every_setting or auto_every(self.max_epochs))
         self._next_epoch = 0
         self.frames_changed.emit(0)
 
@@ -390,6 +403,8 @@ class FrameRecorder(QObject):
         ``min_interval`` seconds after the last capture."""
         if self._force_next:
             return True
+        if self.paced:
+            return epoch >= self._next_epoch
         return epoch >= self._next_epoch and time.monotonic() - self._last_capture_time >= self.min_interval
 
     def on_frame_drawn(self, epoch: int, loss: float) -> None:
@@ -452,7 +467,7 @@ class FrameRecorder(QObject):
         self._force_next = False
         if len(self._frames) > self.max_frames:
             self._frames = halve(self._frames)
-            self._every *= 2
+            self._set_every(self._every * 2)
         self._next_epoch = int(epoch) + self._every
         self.frames_changed.emit(len(self._frames))
         return True
@@ -473,11 +488,31 @@ def install_recorder(window, **recorder_options) -> FrameRecorder:
     recorder = FrameRecorder(
         window.current_data_view, getattr(window, "loss_view", None), parent=window, **recorder_options
     )
+    controller = getattr(window, "controller", None)
+    if controller is not None and hasattr(controller, "set_recording"):
+        # Recording is by epoch, not by screen frame: the worker stops at each
+        # epoch a frame is due (at any speed) until the window has drawn it.
+        recorder.paced = True
+        pace = _WorkerPacing(recorder, controller)
+        recorder.recording_changed.connect(pace.update)
+        recorder.every_changed.connect(pace.update)
     window.frame_drawn.connect(recorder.on_frame_drawn)
     window.training_stopped.connect(recorder.on_training_stopped)
     window.training_reset.connect(recorder.on_training_reset)
     recorder.controls = RecorderControls(recorder, window)
     return recorder
+
+
+class _WorkerPacing(QObject):
+    """Tells the training worker which epochs the recording wants."""
+
+    def __init__(self, recorder: FrameRecorder, controller) -> None:
+        super().__init__(recorder)
+        self._recorder, self._controller = recorder, controller
+
+    def update(self, *_args) -> None:
+        recorder = self._recorder
+        self._controller.set_recording(recorder.every if recorder.is_recording else None)
 
 
 def _ask_max_epochs(window) -> None:

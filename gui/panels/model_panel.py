@@ -25,6 +25,9 @@ from gui.panels.param_form import ParamForm
 
 #: parameters the window sets from the dataset, not the person
 DERIVED_PARAMS = ("task",)
+#: parameters the window applies to the running trainer itself, though a
+#: model's own loop reads them once: Max epochs moves where training stops
+WINDOW_LIVE = ("max_epochs",)
 #: the model offered first when the current one cannot learn the data
 DEFAULT_MODEL = "nn"
 #: input features exist for data with this many features (FEATURES, FEATURES_1D)
@@ -114,7 +117,7 @@ class ModelPanel(QWidget):
         key = key or self.model_key
         if key not in self._forms:
             cls = self._models[key]
-            form = ParamForm(cls.PARAMS, hidden=DERIVED_PARAMS)
+            form = ParamForm(cls.PARAMS, hidden=DERIVED_PARAMS, live=WINDOW_LIVE)
             form.param_changed.connect(self._on_param_changed)
             self._forms[key] = form
             self.form_stack.addWidget(form)
@@ -214,7 +217,7 @@ class ModelPanel(QWidget):
         return seed
 
     def live_param_names(self) -> set[str]:
-        return {p.name for p in self.model_class.PARAMS if p.live}
+        return set(self.form().live)
 
     # --- internals ---------------------------------------------------------------
     def _refill_models(self, prefer: str | None = None) -> None:
@@ -244,7 +247,7 @@ class ModelPanel(QWidget):
         if form is not self.form():
             return
         declaration = form.declarations[name]
-        if declaration.live:
+        if name in form.live:
             self.live_params_changed.emit({name: form.fields[name].value()})
         else:
             self.model_changed.emit(f"{declaration.label.lower()} changed")

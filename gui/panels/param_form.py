@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 from gui.panels.fields import Field, field_for
 
 
-def tooltip_for(declaration) -> str:
+def tooltip_for(declaration, live: bool | None = None) -> str:
     """Tooltip of a declared parameter: its help sentence, its range and how
-    changing it while training behaves."""
+    changing it while training behaves (``live``: the form's word on it,
+    default the declaration's)."""
     parts = [declaration.help]
     low, high = getattr(declaration, "low", None), getattr(declaration, "high", None)
     if declaration.kind in (int, float) and (low is not None or high is not None):
@@ -22,7 +23,7 @@ def tooltip_for(declaration) -> str:
     if hasattr(declaration, "live"):
         parts.append(
             "Takes effect at the next epoch while training."
-            if declaration.live
+            if (declaration.live if live is None else live)
             else "Changing it resets the model."
         )
     return " ".join(parts)
@@ -33,11 +34,13 @@ class ParamForm(QWidget):
 
     ``param_changed(name)`` is emitted when the person changes one value;
     ``values()`` returns ``{name: value}`` for every shown declaration.
+    ``live``: names the window applies while training besides the
+    declarations marked live (marked ⚡ too).
     """
 
     param_changed = Signal(str)
 
-    def __init__(self, declarations, hidden=(), values: dict | None = None, parent=None) -> None:
+    def __init__(self, declarations, hidden=(), values: dict | None = None, parent=None, live=()) -> None:
         super().__init__(parent)
         self.layout_ = QFormLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
@@ -46,14 +49,16 @@ class ParamForm(QWidget):
         self.layout_.setVerticalSpacing(3)
         self.fields: dict[str, Field] = {}
         self.declarations = {d.name: d for d in declarations if d.name not in hidden}
+        self.live = {d.name for d in self.declarations.values() if getattr(d, "live", False) or d.name in live}
         for declaration in self.declarations.values():
             field = field_for(declaration)
-            tip = tooltip_for(declaration)
+            is_live = declaration.name in self.live
+            tip = tooltip_for(declaration, is_live if hasattr(declaration, "live") else None)
             field.setToolTip(tip)
             for child in field.findChildren(QWidget):
                 if not child.toolTip():
                     child.setToolTip(tip)
-            label = QLabel(declaration.label + ("  ⚡" if getattr(declaration, "live", False) else ""))
+            label = QLabel(declaration.label + ("  ⚡" if is_live else ""))
             label.setToolTip(tip)
             field.changed.connect(self._on_field_changed)
             field.setObjectName(declaration.name)

@@ -1,5 +1,6 @@
-"""The training toolbar: Play/Pause, Step, Reset, the speed control, the
-epoch counter and the epochs-per-second readout, plus view toggles.
+"""The training toolbar: Play/Pause, Step, Reset, the speed control (Auto,
+a slider from slow motion up, Max), the epoch counter and the
+epochs-per-second readout, plus view toggles.
 
 The toolbar only holds the controls; the main window connects them. Other
 parts (draw mode, GIF recording) add their own actions to it.
@@ -12,20 +13,35 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolBar,
+                               QToolButton, QWidget)
 
-#: speed settings, slow motion to flat out: epochs per second, None = as fast as possible
+from gui.pacing import AUTO
+
+#: the slider's settings, slow motion to flat out: epochs per second, None = as fast as possible
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
+#: what a new window trains at: each run spread over a watchable time
+DEFAULT_SPEED = AUTO
 #: seconds between two updates of the epochs-per-second readout while training
 RATE_REFRESH = 0.25
 
 
-def speed_text(speed: float | None) -> str:
+def speed_text(speed: float | str | None, auto_rate: float | None = None) -> str:
+    if speed == AUTO:
+        return "auto" if not auto_rate else f"auto: {auto_rate:,.0f}/s"
     return "max" if speed is None else f"{speed:g} epochs/s"
 
 
 class TrainingToolbar(QToolBar):
-    """Signal ``speed_changed(object)``: epochs per second, or None for max."""
+    """Signal ``speed_changed(object)``: epochs per second, ``"auto"`` or
+    None for max.
+
+    The speed is chosen with three controls that agree: **Auto** (the
+    default: the epochs left spread over about 15 s, see
+    ``gui.pacing.auto_rate``), the slider (slow motion, 1 to 1,000 epochs
+    per second, and max at its right end) and **Max**. A choice stays until
+    the person makes another: new data or a new model keep it.
+    """
 
     speed_changed = Signal(object)
 
@@ -52,27 +68,43 @@ class TrainingToolbar(QToolBar):
         speed_box = QWidget()
         speed_layout = QHBoxLayout(speed_box)
         speed_layout.setContentsMargins(6, 0, 6, 0)
+        speed_layout.setSpacing(4)
         speed_title = QLabel("Speed")
+        self.auto_button = QToolButton()
+        self.auto_button.setText("Auto")
+        self.auto_button.setCheckable(True)
+        self.auto_button.setToolTip("Pace each run to be watched: the epochs left are spread over about 15 seconds.")
+        self.max_button = QToolButton()
+        self.max_button.setText("Max")
+        self.max_button.setCheckable(True)
+        self.max_button.setToolTip("Train as fast as the machine goes; the views show what they can.")
+        self._mode_group = QButtonGroup(self)
+        self._mode_group.setExclusive(False)  # both may be off: a slider speed
+        for button in (self.auto_button, self.max_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self._mode_group.addButton(button)
+        self._mode_group.buttonClicked.connect(self._on_mode_clicked)
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
-        self.speed_slider.setValue(len(SPEEDS) - 1)
         self.speed_slider.setPageStep(1)
         self.speed_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
-        self.speed_slider.setFixedWidth(130)
+        self.speed_slider.setFixedWidth(110)
         self.speed_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrows keep stepping epochs
-        tip = "Training speed: from slow motion (1 epoch per second) to as fast as the machine goes."
-        for widget in (speed_box, speed_title, self.speed_slider):
+        tip = "Training speed: slow motion (1 epoch per second) up to as fast as the machine goes."
+        for widget in (speed_title, self.speed_slider):
             widget.setToolTip(tip)
-        self.speed_label = QLabel(speed_text(None))
-        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("1000 epochs/s") + 4)
+        self.speed_label = QLabel()
+        self.speed_label.setFixedWidth(self.speed_label.fontMetrics().horizontalAdvance("auto: 10,000/s") + 6)
         self.speed_label.setToolTip(tip)
         self.speed_slider.valueChanged.connect(self._on_speed_moved)
-        speed_layout.addWidget(speed_title)
-        speed_layout.addWidget(self.speed_slider)
-        speed_layout.addWidget(self.speed_label)
+        for widget in (speed_title, self.auto_button, self.speed_slider, self.max_button, self.speed_label):
+            speed_layout.addWidget(widget)
         speed_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.addWidget(speed_box)
         self.addSeparator()
+        self._speed: float | str | None = None
+        self._auto_rate: float | None = None
+        self._show_speed(DEFAULT_SPEED)
 
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.epoch_label = QLabel()
@@ -138,17 +170,48 @@ class TrainingToolbar(QToolBar):
             self.rate_label.setText(text)
 
     # --- speed ----------------------------------------------------------------------
-    def speed(self) -> float | None:
-        return SPEEDS[self.speed_slider.value()]
+    def speed(self) -> float | str | None:
+        """Epochs per second, ``"auto"`` or None (max)."""
+        return self._speed
 
-    def set_speed(self, speed: float | None) -> None:
-        """Choose the setting nearest ``speed`` as the person would (emits)."""
-        if speed is None:
-            index = len(SPEEDS) - 1
+    def set_speed(self, speed: float | str | None) -> None:
+        """Choose ``speed`` as the person would (emits ``speed_changed``):
+        ``"auto"``, None (max), or the slider setting nearest a number."""
+        if speed not in (None, AUTO):
+            speed = SPEEDS[min(range(len(SPEEDS) - 1), key=lambda i: abs(SPEEDS[i] - speed))]
+        if speed != self._speed:
+            self._show_speed(speed)
+            self.speed_changed.emit(speed)
+
+    def show_auto_rate(self, rate: float | None) -> None:
+        """With Auto on: the epochs per second it chose for this run."""
+        if rate != self._auto_rate:
+            self._auto_rate = rate
+            if self._speed == AUTO:
+                self._show_speed(AUTO)
+
+    def _show_speed(self, speed: float | str | None) -> None:
+        self._speed = speed
+        self.auto_button.setChecked(speed == AUTO)
+        self.max_button.setChecked(speed is None)
+        if speed == AUTO:
+            rate = self._auto_rate
+            index = len(SPEEDS) - 1 if rate is None or rate > SPEEDS[-2] else min(
+                range(len(SPEEDS) - 1), key=lambda i: abs(SPEEDS[i] - rate))
         else:
-            index = min(range(len(SPEEDS) - 1), key=lambda i: abs(SPEEDS[i] - speed))
+            index = SPEEDS.index(speed)
+        self.speed_slider.blockSignals(True)
         self.speed_slider.setValue(index)
+        self.speed_slider.blockSignals(False)
+        text = speed_text(speed, self._auto_rate)
+        if text != self.speed_label.text():
+            self.speed_label.setText(text)
 
     def _on_speed_moved(self, index: int) -> None:
-        self.speed_label.setText(speed_text(SPEEDS[index]))
-        self.speed_changed.emit(SPEEDS[index])
+        self.set_speed(SPEEDS[index])
+
+    def _on_mode_clicked(self, button) -> None:
+        if button is self.auto_button:
+            self.set_speed(AUTO if button.isChecked() else SPEEDS[self.speed_slider.value()])
+        else:
+            self.set_speed(None if button.isChecked() else SPEEDS[-2])

@@ -271,8 +271,9 @@ class View:
         What the window calls it.
     slot : str
         Where the window shows it: ``"data"``, the main picture (one at a
-        time: the first applicable view of the registry), or ``"side"``,
-        beside the loss curves (every applicable one, as tabs).
+        time: the first applicable view of the registry), ``"side"``,
+        beside the loss curves (every applicable one, as tabs), or
+        ``"status"``, a strip above the loss curves (every applicable one).
     option : str or None
         A display option that must be on for the view to be chosen (the 3D
         surface: ``"3d"``); None for none.
@@ -332,6 +333,18 @@ class View:
 
     def clear_frame(self) -> None:
         """Take the model's drawing off the widget (no model trains now)."""
+
+    def new_run(self) -> None:
+        """Training starts again from new initial weights (epoch 0)."""
+
+    def params_changed(self, params: dict) -> None:
+        """The model's hyperparameters: all of them when a model is chosen,
+        the changed ones when live ones change while training."""
+
+    def history_changed(self, history: dict, since: int) -> None:
+        """The loss curves so far (``loss``, ``val_loss``, the score), a few
+        times a second while training; ``since``: the index of the first
+        epoch after the last change of data or learning rate."""
 
     def set_option(self, name: str, on: bool) -> None:
         """A display option changed (e.g. ``"mistakes"``)."""

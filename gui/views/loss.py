@@ -59,13 +59,34 @@ class _TextLine(QtWidgets.QWidget):
         self._runs: tuple = ()
         self._bold = QtGui.QFont(self.font())
         self._bold.setBold(True)
+        self.on_wider = None  # called when the runs need more lines than the widget has room for
 
     def set_runs(self, runs) -> None:
-        """``runs``: (text, (r, g, b) or None for the foreground colour, bold)."""
+        """``runs``: (text, (r, g, b) or None for the foreground colour, bold).
+        A run whose text starts with a space may begin a new line (its
+        leading spaces and "·" dropped there) when the line is too narrow."""
         runs = tuple(runs)
         if runs != self._runs:
             self._runs = runs
+            if self.on_wider is not None and len(self.lines(self.width())) * self.line_height() > self.height():
+                self.on_wider()
             self.update()
+
+    def lines(self, width: int) -> list[list[tuple]]:
+        """The runs broken into lines no wider than ``width`` (where a run
+        allows: a line longer than that is clipped)."""
+        lines, line, used = [], [], 0
+        for text, color, bold in self._runs:
+            advance = QtGui.QFontMetrics(self._bold if bold else self.font()).horizontalAdvance(text)
+            if line and text[:1] == " " and used + advance > width:
+                lines.append(line)
+                text = text.lstrip(" ·")
+                line, used = [], 0
+                advance = QtGui.QFontMetrics(self._bold if bold else self.font()).horizontalAdvance(text)
+            line.append((text, color, bold))
+            used += advance
+        lines.append(line)
+        return lines
 
     def text(self) -> str:
         parts = []
@@ -82,15 +103,18 @@ class _TextLine(QtWidgets.QWidget):
         painter.fillRect(self.rect(), QtGui.QColor(255, 255, 255))
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         normal = self.font()
-        x = 0
-        baseline = (self.height() + QtGui.QFontMetrics(normal).ascent()
-                    - QtGui.QFontMetrics(normal).descent()) // 2
-        for text, color, bold in self._runs:
-            font = self._bold if bold else normal
-            painter.setFont(font)
-            painter.setPen(QtGui.QColor(*(FOREGROUND if color is None else color)))
-            painter.drawText(x, baseline, text)
-            x += QtGui.QFontMetrics(font).horizontalAdvance(text)
+        lines = self.lines(self.width())
+        step = self.height() // max(1, len(lines))
+        for number, line in enumerate(lines):
+            x = 0
+            baseline = number * step + (step + QtGui.QFontMetrics(normal).ascent()
+                                        - QtGui.QFontMetrics(normal).descent()) // 2
+            for text, color, bold in line:
+                font = self._bold if bold else normal
+                painter.setFont(font)
+                painter.setPen(QtGui.QColor(*(FOREGROUND if color is None else color)))
+                painter.drawText(x, baseline, text)
+                x += QtGui.QFontMetrics(font).horizontalAdvance(text)
         painter.end()
 
 
@@ -318,13 +342,16 @@ class LossCurve(QtWidgets.QGraphicsPathItem):
 
 class _Header(QtWidgets.QWidget):
     """The loss view's header: "epoch N" with the colour keys and the log
-    switch on one row, the newest values on the next.
+    switch on one row, the newest values on the next; on a narrow view each
+    breaks into more lines (never cut).
 
     Placed by hand rather than by a layout, at fixed sizes: a label whose
     text changes (every frame here) asks its layout to recompute, and every
     layout up to the main window's follows, unless the label's size is fixed
     (Qt stops there). The labels take the header's width whenever it is
-    resized; text wider than that is clipped.
+    resized, and as many lines as their text needs: the header grows (a
+    re-layout) when the text needs more lines, and is fitted again on a
+    resize, not every time a number gets shorter.
     """
 
     MARGIN = 10   # left and right
@@ -341,8 +368,9 @@ class _Header(QtWidgets.QWidget):
             widget.setParent(self)
         self._line = max(epoch_label.line_height(), readout.line_height())
         self._row = max(self._line, log_check.sizeHint().height())
-        self.setFixedHeight(self.TOP + self._row + self.SPACING + self._line + self.BOTTOM)
         self.setMinimumWidth(2 * self.MARGIN + log_check.sizeHint().width() + 120)
+        for label in (epoch_label, readout):
+            label.on_wider = self._place
         self._place()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -354,10 +382,18 @@ class _Header(QtWidgets.QWidget):
         check = self._log_check.sizeHint()
         self._log_check.setGeometry(width - margin - check.width(), self.TOP + (self._row - check.height()) // 2,
                                     check.width(), check.height())
-        self._epoch_label.setFixedSize(max(1, width - 2 * margin - check.width() - 6), line)
-        self._epoch_label.move(margin, self.TOP + (self._row - line) // 2)
-        self._readout.setFixedSize(max(1, width - 2 * margin), line)
-        self._readout.move(margin, self.TOP + self._row + self.SPACING)
+        epoch_width = max(1, width - 2 * margin - check.width() - 6)
+        epoch_height = max(line * len(self._epoch_label.lines(epoch_width)), line)
+        row = max(self._row, epoch_height)
+        self._epoch_label.setFixedSize(epoch_width, epoch_height)
+        self._epoch_label.move(margin, self.TOP + (row - epoch_height) // 2)
+        readout_width = max(1, width - 2 * margin)
+        readout_height = line * len(self._readout.lines(readout_width))
+        self._readout.setFixedSize(readout_width, readout_height)
+        self._readout.move(margin, self.TOP + row + self.SPACING)
+        height = self.TOP + row + self.SPACING + readout_height + self.BOTTOM
+        if height != self.height():
+            self.setFixedHeight(height)
 
 
 class LossView(QtWidgets.QWidget):

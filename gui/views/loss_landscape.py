@@ -8,8 +8,9 @@ ones the learned equation shows, in raw units: ``θ = (w_1, ..., w_d, b)``
 (``coef_``, ``intercept_``; the first output of a multi-output linear
 regression), the loss the one the loss chart shows (for ``normalize=True``
 linear regression the MSE of standardised targets, ``MSE / Var(y)``;
-logistic regression's cross-entropy plus its L2 term on the standardised
-weights).
+logistic regression's cross-entropy; plus the L2 and L1 terms on the
+weights of the standardised inputs, ``w_j s_j`` (``/ s_y`` for linear
+regression), as ``algorithms.inspect.training_terms`` counts them).
 
 The surface is computed in the render process on an ``n x n`` grid over
 the window the view asks for, vectorised:
@@ -20,7 +21,8 @@ the window the view asks for, vectorised:
   ``Δ = (Δa, Δc)`` gives ``L(Δ) = s (r·r + 2 Δ·(Aᵀ r) + Δᵀ (Aᵀ A) Δ) / n``
   (``s = 1 / Var(y)`` or 1): one product of the grid's ``(G, 2)`` steps
   with a 2x2 matrix. Its lowest point in the window's plane is
-  ``Δ* = -(AᵀA)⁻¹ Aᵀ r``, where gradient descent is heading;
+  ``Δ* = -(AᵀA)⁻¹ Aᵀ r``, where gradient descent is heading (with no L1
+  term; with one, the lowest grid point);
 - logistic regression: the logits of every row at every grid point are
   ``Z = z + [a c] Δᵀ`` (one ``(n, 2) @ (2, G)`` product), the loss the mean
   of ``softplus(Z) - y Z`` per grid point (rows beyond ``max_rows``
@@ -169,26 +171,36 @@ class LandscapeSpec(FrameSpec):
         return LandscapeFrame(grid, bgra, loss, contours, theta, names, current, minimum, exact, used, len(X))
 
     def _linear(self, model, A, y, theta, axes, pair, steps, grid):
-        """``L(Δ) = s (r·r + 2 Δ·(Aᵀr) + Δᵀ(AᵀA)Δ) / n`` over the grid."""
+        """``L(Δ) = s (r·r + 2 Δ·(Aᵀr) + Δᵀ(AᵀA)Δ) / n`` over the grid, plus the L1 term."""
         target = np.asarray(y, dtype=np.float64)
         target = target if target.ndim == 1 else target[:, 0]
         n = max(len(target), 1)
-        scale = 1.0 / target.var() if model.normalize and len(target) and target.var() > 0 else 1.0
+        normalize = bool(model.normalize) and len(target) > 0 and target.var() > 0
+        scale = 1.0 / target.var() if normalize else 1.0
         residual = A @ theta - target  # (n,)
         gradient = pair.T @ residual  # (2,)
         curvature = pair.T @ pair  # (2, 2)
         base = residual @ residual
         loss = scale * (base + 2 * steps @ gradient + np.einsum("gi,ij,gj->g", steps, curvature, steps)) / n
-        try:
-            minimum, exact = theta[list(axes)] - np.linalg.solve(curvature, gradient), True
-        except np.linalg.LinAlgError:  # a constant feature: no single lowest point
-            minimum, exact = grid.points()[int(np.nanargmin(loss))], False
-        return loss, float(scale * base / n), minimum, exact
+        # the network's weights: w_j s_j / s_y (inputs and targets standardised)
+        weight_scale = _weight_scale(A, model.normalize) / (target.std() if normalize else 1.0)
+        at_theta, on_grid = _penalties(model, theta, weight_scale, steps, axes)
+        loss += on_grid
+        exact = not getattr(model, "l1", 0.0)
+        if exact:
+            try:
+                minimum = theta[list(axes)] - np.linalg.solve(curvature, gradient)
+            except np.linalg.LinAlgError:  # a constant feature: no single lowest point
+                exact = False
+        if not exact:
+            minimum = grid.points()[int(np.nanargmin(loss))] if np.isfinite(loss).any() else theta[list(axes)]
+        return loss, float(scale * base / n) + at_theta, minimum, exact
 
     def _logistic(self, model, A, y, theta, axes, pair, steps, grid):
         """The mean of ``softplus(z) - t z`` (``t`` 1 for ``classes_[1]``)
-        plus ``l2/2 Σ (w_j s_j)²`` over the grid."""
+        over the grid, plus the L2 and L1 terms."""
         target = (np.asarray(y) == model.classes_[1]).astype(np.float64)
+        weight_scale = _weight_scale(A, model.normalize)  # from every training row
         rows = len(target)
         if rows > self.max_rows:  # evenly spread rows: the picture needs no more
             chosen = np.linspace(0, rows - 1, self.max_rows).astype(np.intp)
@@ -196,18 +208,35 @@ class LandscapeSpec(FrameSpec):
         z = A @ theta  # (n,)
         current = float(np.mean(_softplus(z) - target * z))
         logits = (z[:, None] + (pair @ steps.T)).astype(np.float32)  # (n, G): the one product
-        data_loss = (_softplus(logits).sum(axis=0, dtype=np.float64) - target @ logits) / max(len(target), 1)
-        # L2 on the standardised weights (not the bias): (l2 / 2) Σ (w_j s_j)²
-        spread = A[:, :-1].std(axis=0) if model.normalize else np.ones(A.shape[1] - 1)
-        spread = np.append(np.where(spread > 0, spread, 1.0), 0.0)  # the bias is not penalised
-        l2 = float(model.l2)
-        penalty = 0.5 * l2 * np.sum((theta * spread) ** 2)
-        i, j = axes
-        moved = 0.5 * l2 * (((theta[i] + steps[:, 0]) * spread[i]) ** 2 - (theta[i] * spread[i]) ** 2
-                            + ((theta[j] + steps[:, 1]) * spread[j]) ** 2 - (theta[j] * spread[j]) ** 2)
-        loss = data_loss + penalty + moved
+        loss = (_softplus(logits).sum(axis=0, dtype=np.float64) - target @ logits) / max(len(target), 1)
+        at_theta, on_grid = _penalties(model, theta, weight_scale, steps, axes)
+        loss += on_grid
         minimum = grid.points()[int(np.nanargmin(loss))] if np.isfinite(loss).any() else theta[list(axes)]
-        return loss, current + penalty, minimum, len(target)
+        return loss, current + at_theta, minimum, len(target)
+
+
+def _weight_scale(A: np.ndarray, normalize: bool) -> np.ndarray:
+    """``s_j`` per parameter: the standard deviation of feature ``j`` over
+    the training rows (1 without normalisation, or for a constant feature),
+    0 for the bias (never penalised)."""
+    spread = A[:, :-1].std(axis=0) if normalize and len(A) else np.ones(A.shape[1] - 1)
+    return np.append(np.where(spread > 0, spread, 1.0), 0.0)
+
+
+def _penalties(model, theta: np.ndarray, weight_scale: np.ndarray, steps: np.ndarray, axes):
+    """``(l2/2) Σ v_j² + l1 Σ |v_j|`` with ``v = θ · weight_scale``: at ``θ``,
+    and over the grid (``θ`` with the two ``axes`` moved by ``steps``)."""
+    l2, l1 = float(getattr(model, "l2", 0.0) or 0.0), float(getattr(model, "l1", 0.0) or 0.0)
+
+    def term(values):
+        return 0.5 * l2 * values**2 + l1 * np.abs(values)
+
+    at_theta = float(np.sum(term(theta * weight_scale)))
+    on_grid = np.full(len(steps), at_theta)
+    for column, index in enumerate(axes):
+        scale = weight_scale[index]
+        on_grid += term((theta[index] + steps[:, column]) * scale) - term(theta[index] * scale)
+    return at_theta, on_grid
 
 
 def _picture(loss: np.ndarray, grid: GridSpec):

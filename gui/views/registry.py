@@ -5,7 +5,8 @@ plus one line here.
 Order matters within a slot: the data slot shows the first view that applies
 (with its display option on, if it has one), so a view with an option comes
 before the view it replaces; the side slot shows every view that applies, as
-tabs in this order.
+tabs in this order; the status slot every view that applies, stacked above
+the loss curves (banners that show when they have something to say).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .one_step_ahead import OneStepAhead
 from .predicted_actual import PredictedActual
 from .prediction_3d import Prediction3D
 from .prediction_heatmap import PredictionHeatmap
+from .training_health import TrainingHealth
 from .weights_histogram import WeightsHistogram
 
 VIEWS: tuple[type[View], ...] = (
@@ -37,6 +39,8 @@ VIEWS: tuple[type[View], ...] = (
     ConfusionMatrix,
     PredictedActual,
     WeightsHistogram,
+    # the status slot: above the loss curves, shown when they have something to say
+    TrainingHealth,
 )
 
 assert len({view.view_id for view in VIEWS}) == len(VIEWS), "view ids must be unique"

@@ -248,7 +248,11 @@ def test_network_regression_with_several_outputs():
     assert model.predict(X).shape == (300, 3)
     assert model.score(X, Y) > 0.95
     assert model.layer_activations(X)[-1].shape == (300, 3)
-    with pytest.raises(ValueError, match="regression"):
+    assert not hasattr(model, "predict_proba")  # a regressor has no probabilities at all
+    with pytest.raises(AttributeError, match="only with task='classification'"):
+        model.predict_proba(X)
+    model.set_params(task="classification")  # fitted for regression still: no probabilities to give
+    with pytest.raises(ValueError, match="fitted for regression"):
         model.predict_proba(X)
 
 

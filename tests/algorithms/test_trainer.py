@@ -18,7 +18,7 @@ def _moons(n=200, seed=0):
 def test_records_and_history_track_every_epoch():
     X, y = _moons()
     model = NeuralNetwork(hidden_layers=(8,), max_epochs=4, random_state=0)
-    trainer = Trainer(model, X, y)
+    trainer = Trainer(model, X, y, validation_fraction=0.2)
     assert trainer.history is model.history_
     records = [trainer.step() for _ in range(4)]
     assert all(isinstance(r, EpochRecord) for r in records)
@@ -36,8 +36,8 @@ def test_training_metrics_come_from_the_epochs_forward_pass():
     # Full batch: the record's loss/accuracy are those of the parameters the
     # epoch started from; the validation figures those it ended with.
     X, y = _moons(120)
-    model = LogisticRegression(l2=0.1, max_epochs=50, validation_fraction=0.25, random_state=0)
-    trainer = Trainer(model, X, y)
+    model = LogisticRegression(l2=0.1, max_epochs=50, random_state=0)
+    trainer = Trainer(model, X, y, validation_fraction=0.25)
     train, val = trainer.train_index, trainer.val_index
     for _ in range(3):
         accuracy_before = model.score(X[train], y[train])
@@ -54,15 +54,15 @@ def test_training_metrics_come_from_the_epochs_forward_pass():
 def test_split_is_stratified_disjoint_and_reproducible():
     X, y = spiral(300, 3, 0.1, np.random.default_rng(1))
     y = np.where(np.arange(300) < 30, 0, y)  # unbalanced classes
-    model = NeuralNetwork(validation_fraction=0.2, random_state=3)
-    trainer = Trainer(model, X, y)
+    model = NeuralNetwork(random_state=3)
+    trainer = Trainer(model, X, y, validation_fraction=0.2)
     train, val = trainer.train_index, trainer.val_index
     assert np.intersect1d(train, val).size == 0 and np.union1d(train, val).size == 300
     assert np.all(np.diff(val) > 0)
     for label in np.unique(y):
         count = np.sum(y == label)
         assert np.sum(y[val] == label) == round(0.2 * count)
-    again = Trainer(NeuralNetwork(validation_fraction=0.2, random_state=3), X, y)
+    again = Trainer(NeuralNetwork(random_state=3), X, y, validation_fraction=0.2)
     np.testing.assert_array_equal(again.val_index, val)
 
 
@@ -145,7 +145,7 @@ def test_divergence_stops_step_by_step_with_a_reason():
     # Seeded: the validation split decides how large the last finite parameters
     # are; from some splits they are ~1e150 and no learning rate recovers.
     model = LinearRegression(learning_rate=0.5, normalize=False, max_epochs=500, random_state=0)
-    trainer = Trainer(model, X, y)
+    trainer = Trainer(model, X, y, validation_fraction=0.2)
     records = []
     while not trainer.done:
         records.append(trainer.step())
@@ -250,7 +250,7 @@ def test_set_data_rejects_incompatible_data():
     trainer.step()
     with pytest.raises(ValueError, match=r"labels \[2\] not among the model's classes_ \[0, 1\]"):
         trainer.set_data(X, np.where(np.arange(200) == 0, 2, y))
-    with pytest.raises(ValueError, match="3 features but the model was initialised with 2"):
+    with pytest.raises(ValueError, match="X has 3 features, but NeuralNetwork is expecting 2 features as input"):
         trainer.set_data(np.column_stack([X, X[:, 0]]), y)
     # a subset of the classes is fine (the user erased one class's points)
     trainer.set_data(X[y == 0], y[y == 0])
@@ -283,3 +283,60 @@ def test_partial_fit_accepts_a_batch_of_one_known_class():
     assert len(model.history_["loss"]) == 2
     with pytest.raises(ValueError, match="only one class"):
         NeuralNetwork().partial_fit(X[y == 1], y[y == 1])  # a fresh model needs two
+
+
+# -- which rows train: fit's rule, explicit splits, chronological splits ----------------
+def test_fit_trains_on_every_row_unless_early_stopping_needs_a_split():
+    X, y = _moons(200)
+    model = NeuralNetwork(hidden_layers=(4,), validation_fraction=0.3, max_epochs=3, random_state=0).fit(X, y)
+    assert np.isnan(model.history_["val_loss"]).all()  # no validation rows
+    np.testing.assert_allclose(model._x_mean, X.mean(axis=0))  # scaled with all 200 rows
+    stopping = NeuralNetwork(hidden_layers=(4,), validation_fraction=0.3, early_stopping=True, max_epochs=3,
+                             random_state=0).fit(X, y)
+    assert np.isfinite(stopping.history_["val_loss"]).all()
+    trainer = Trainer(NeuralNetwork(validation_fraction=0.3, early_stopping=True, random_state=0), X, y)
+    assert trainer.val_index.size == 60 and trainer.train_index.size == 140
+
+
+def test_a_trainer_holds_out_the_fraction_it_is_given():
+    X, y = _moons(200)
+    model = NeuralNetwork(validation_fraction=0.1, random_state=0)
+    assert Trainer(model, X, y).val_index.size == 0  # the model's rule: no early stopping, no split
+    trainer = Trainer(model, X, y, validation_fraction=model.validation_fraction)  # what the window does
+    assert trainer.val_index.size == 20
+    assert np.isfinite(trainer.step().val_loss)
+    with pytest.raises(ValueError, match="validation_fraction=0.7 is invalid"):
+        Trainer(model, X, y, validation_fraction=0.7)
+
+
+def test_chronological_split_holds_out_the_last_rows_in_order():
+    t = np.arange(100, dtype=float)
+    X = np.column_stack([np.sin(t / 5), np.cos(t / 5)])
+    y = np.sin((t + 1) / 5)
+    model = NeuralNetwork(task="regression", hidden_layers=(4,), random_state=0)
+    trainer = Trainer(model, X, y, validation_fraction=0.25, split="last")
+    np.testing.assert_array_equal(trainer.train_index, np.arange(75))
+    np.testing.assert_array_equal(trainer.val_index, np.arange(75, 100))
+    np.testing.assert_allclose(model._x_mean, X[:75].mean(axis=0))  # scaled on the past only
+    record = trainer.step()
+    val_pred = model.predict(X[75:])
+    val_loss = np.mean(((val_pred - y[75:]) / model._y_scale[0]) ** 2)  # standardised units, like training
+    assert record.val_loss == pytest.approx(val_loss + model.l2 / 2 * sum(np.sum(w**2) for w in model.coefs_),
+                                            rel=1e-9)
+    trainer.set_data(X[:80], y[:80])  # new data: split again by the same rule
+    np.testing.assert_array_equal(trainer.val_index, np.arange(60, 80))
+    labels = (y > 0).astype(int)
+    classifier = Trainer(NeuralNetwork(random_state=0), X, labels, validation_fraction=0.2, split="last")
+    np.testing.assert_array_equal(classifier.val_index, np.arange(80, 100))
+
+
+def test_split_choices_and_errors():
+    X, y = _moons(100)
+    stratified = Trainer(NeuralNetwork(random_state=0), X, y, validation_fraction=0.2)
+    assert np.sum(y[stratified.val_index] == 1) == 10  # classification: stratified by default
+    plain = Trainer(NeuralNetwork(random_state=0), X, y, validation_fraction=0.2, split="random")
+    assert plain.val_index.size == 20
+    with pytest.raises(ValueError, match="split='future' is invalid: expected one of 'random', 'stratified', 'last'"):
+        Trainer(NeuralNetwork(), X, y, split="future")
+    with pytest.raises(ValueError, match="split='stratified' needs class labels"):
+        Trainer(LinearRegression(), X, y.astype(float), split="stratified")

@@ -524,7 +524,7 @@ def test_draw_mode_toggles_tools_and_pan(window, no_move_rate_limit):
     assert mode.action in win.toolbar.actions()
     assert not mode.toolbar.isVisible() and view_box.mouseEnabled() == [True, True]
     mode.action.trigger()
-    assert mode.active and mode.toolbar.isVisible() and mode.dock.isVisible()
+    assert mode.active and mode.toolbar.isVisible() and mode.class_box.isVisible()
     assert mode.controller.plot_item is plot
     view_range = view_box.viewRange()
     click(plot, 0.5, 0.25)

@@ -156,7 +156,7 @@ def test_draw_mode_follows_the_window_to_regression_views(qtbot, make_window, mo
     plot = window.current_data_view().plot_item
     assert plot is not classification_plot
     assert mode.controller.plot_item is plot and mode.controller.dataset is sine
-    assert not mode.dock.isVisible()  # no classes to list
+    assert not mode.class_box.isVisible()  # no classes to list
     assert classification_plot.getViewBox().mouseEnabled() == [True, True]
     (x0, x1), (y0, y1) = plot.getViewBox().viewRange()
     x, y = x0 + 0.3 * (x1 - x0), y0 + 0.7 * (y1 - y0)

@@ -133,3 +133,36 @@ def test_export_dialog_from_the_toolbar(qtbot, run_window, tmp_path):
     assert "run.gif" in dialog.result_label.text()
     assert str(tmp_path / "run.gif") in window.statusBar().currentMessage()
     dialog.close()
+
+
+def test_recording_at_max_speed_holds_frames_spread_evenly_over_the_run(qtbot, make_window, small_spiral):
+    """Recording is by epoch, not by screen frame: at full speed the worker
+    stops at every epoch a frame is due until the window has drawn it."""
+    model = NeuralNetwork(hidden_layers=(8,), max_epochs=MAX_EPOCHS, random_state=0)
+    window = make_window(small_spiral, model)
+    window.toolbar.max_button.click()
+    recorder = getattr(window, "recorder", None) or install_recorder(window)
+    recorder.set_every(3)
+    recorder.controls.record_action.trigger()
+    train_to_the_end(qtbot, window, recorder)
+    epochs = recorder.frames().epochs
+    assert epochs == list(range(0, MAX_EPOCHS + 1, 3))  # every one of them, none other
+    # the worker no longer holds once recording stops
+    recorder.controls.record_action.trigger()
+    qtbot.waitUntil(lambda: window.controller._worker.state.record_every is None, timeout=TIMEOUT_MS)
+
+
+def test_auto_frames_cover_a_fast_run_evenly(qtbot, make_window, small_spiral):
+    model = NeuralNetwork(hidden_layers=(8,), max_epochs=1000, random_state=0)
+    window = make_window(small_spiral, model)
+    window.toolbar.max_button.click()
+    recorder = getattr(window, "recorder", None) or install_recorder(window)
+    recorder.controls.record_action.trigger()
+    qtbot.waitUntil(lambda: recorder.every == auto_every(1000), timeout=TIMEOUT_MS)  # the params came back
+    with qtbot.waitSignal(window.training_stopped, timeout=3 * TIMEOUT_MS,
+                          check_params_cb=lambda reason: reason == "max_epochs"):
+        window.toolbar.play_action.trigger()
+    qtbot.waitUntil(lambda: recorder.frames().epochs[-1] == 1000, timeout=TIMEOUT_MS)
+    epochs = recorder.frames().epochs
+    assert len(epochs) >= 200  # was 4 frames at full speed
+    assert set(np.diff(epochs)) == {auto_every(1000)}

@@ -82,6 +82,30 @@ def test_the_logistic_landscape_is_the_cross_entropy_with_its_l2_term():
     assert frame.names == ("w(x1)", "w(x2)", "w(x1²)", "b")
 
 
+@pytest.mark.parametrize("make", [
+    lambda: LinearRegression(l1=0.05, max_epochs=30, validation_fraction=0.0),
+    lambda: LogisticRegression(l1=0.02, l2=0.1, max_epochs=30, validation_fraction=0.0),
+])
+def test_the_current_loss_is_what_training_minimises_with_its_penalties(make):
+    from algorithms.inspect import training_terms
+
+    model = make()
+    if isinstance(model, LinearRegression):
+        ds = datasets.make("plane", n_samples=150, noise=0.2, random_state=0)
+    else:
+        ds = datasets.make("moons", n_samples=150, noise=0.2, random_state=0)
+    model.fit(ds.X, ds.y)
+    frame = landscape(model, ds.X, ds.y, (0, 2), ((-2.0, 2.0), (-2.0, 2.0)), n=11)
+    terms = training_terms(model, ds.X, ds.y)
+    assert terms.l1_term > 0
+    assert frame.current_loss == pytest.approx(terms.total, rel=1e-6)
+    # on the grid too: the grid point at the current parameters is the same loss
+    theta = parameters(model)
+    at = ((theta[0] - 0.5, theta[0] + 0.5), (theta[2] - 0.5, theta[2] + 0.5))
+    frame = landscape(model, ds.X, ds.y, (0, 2), at, n=11)
+    assert frame.loss[5, 5] == pytest.approx(terms.total, rel=1e-5)
+
+
 def test_the_surface_reads_only_the_training_rows():
     X, y = line_data(100)
     train = np.arange(100) % 5 != 0
@@ -137,7 +161,7 @@ def test_the_drawn_path_is_the_parameters_of_every_epoch_recorded(qtbot, make_wi
                         timeout=TIMEOUT_MS)
     # the same training, replayed: the parameters of each epoch
     model = LinearRegression(**params)
-    trainer = Trainer(model, ds.X, ds.y)
+    trainer = Trainer(model, ds.X, ds.y, validation_fraction=model.validation_fraction)  # as the window does
     expected = {0: parameters(model)}
     for _ in range(6):
         trainer.step()

@@ -21,7 +21,7 @@ from .conftest import TIMEOUT_MS
 def test_view_ids_are_unique_and_every_view_says_where_it_goes():
     ids = [view.view_id for view in registry.VIEWS]
     assert len(ids) == len(set(ids))
-    assert all(view.slot in ("data", "side") and view.title for view in registry.VIEWS)
+    assert all(view.slot in ("data", "side", "status") and view.title for view in registry.VIEWS)
 
 
 @pytest.mark.parametrize("name", list(datasets.GENERATORS))

@@ -56,15 +56,20 @@ def test_default_window_trains_with_one_press_of_play(qtbot, make_window):
     assert type(window.current_data_view()).__name__ == "ClassificationView"
     stops = []
     window.training_stopped.connect(stops.append)
+    frames = []
+    window.frame_drawn.connect(lambda epoch, loss: frames.append(epoch))  # GUI-thread signal
     with qtbot.waitSignal(window.frame_drawn, timeout=TIMEOUT_MS, check_params_cb=lambda e, loss: e >= 5):
         window.toolbar.play_action.trigger()
         assert window.toolbar.play_action.text() == "Pause"
     assert "Epoch" in window.toolbar.epoch_label.text()
     # the default run stops at its max_epochs, and says so
-    qtbot.waitUntil(lambda: bool(stops), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: bool(stops), timeout=2 * TIMEOUT_MS)
     assert stops == ["max_epochs"]
     assert window.toolbar.play_action.text() == "Play"
-    assert "Press Play to train further" in window.statusBar().currentMessage()
+    assert "Press Play to train 1,000 more epochs" in window.statusBar().currentMessage()
+    # paced to be watched (Auto): hundreds of frames, a few epochs each at
+    # most (at full speed the run was over in 5 frames)
+    assert len(frames) >= 150 and frames[-1] == 1000
 
 
 def test_play_pause_and_the_readouts(qtbot, window):

@@ -2,10 +2,18 @@
 
 A plain ``QGraphicsView`` at one scene pixel per screen pixel, whose items
 all paint in C++: one pixmap item holds every node's picture (composed in
-the render process), one path item per strength level and sign holds the
-weight lines of that look, simple text items hold the names (re-made only
-when they change), a rectangle frames the node the data view shows. Per
-frame the GUI thread sets one pixmap and a dozen paths.
+the render process), a second one, transparent, the weight lines; simple
+text items hold the names (re-made only when they change), a rectangle
+frames the node the data view shows. Per frame the GUI thread sets one
+pixmap.
+
+The lines are drawn into their picture by ``QPainter.drawLines`` (grouped
+by look) only when their looks changed, and while training at most every
+LINE_REDRAW_INTERVAL: stroking a few hundred wide antialiased lines costs
+the GUI thread several milliseconds (W2: 7-13 ms measured with path items,
+which Qt strokes again on every frame since the nodes' picture under them
+changes), and a line's look changes only when its weight crosses one of
+the six strength levels.
 
 Hovering answers from the frame's arrays (which node, which line), clicking
 a node emits ``unit_clicked``.
@@ -13,8 +21,9 @@ a node emits ``unit_clicked``.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._visible import WatchedWidget
@@ -23,17 +32,26 @@ from .colors import FOREGROUND, MUTED
 
 #: ms a resize must rest before the drawing is made at the new size
 RESIZE_SETTLE_MS = 120
+#: seconds between two redraws of the weight lines while their looks keep changing
+LINE_REDRAW_INTERVAL = 0.25
 #: how near (pixels) the pointer must be to a line to tell its weight
 LINE_PICK_DISTANCE = 4.0
 MIN_CANVAS = (160, 120)
 
 
-def _pen(level: int) -> QtGui.QPen:
+def line_pen(level: int) -> QtGui.QPen:
+    """The pen of a weight line of signed strength ``level``."""
     rgb, alpha, width = level_style(level)
     pen = QtGui.QPen(QtGui.QColor(*rgb, int(round(alpha * 255))))
     pen.setWidthF(width)
     pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
     return pen
+
+
+def _same_lines(first, second) -> bool:
+    """Whether two frames' lines look the same (the same segments at the same levels)."""
+    return len(first) == len(second) and all(
+        a[0] == b[0] and np.array_equal(a[1], b[1]) and np.array_equal(a[2], b[2]) for a, b in zip(first, second))
 
 
 class DiagramCanvas(QtWidgets.QGraphicsView):
@@ -54,14 +72,17 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
         self.pixmap_item = QtWidgets.QGraphicsPixmapItem()
         self.pixmap_item.setZValue(0)
         scene.addItem(self.pixmap_item)
-        #: signed strength level -> the path item of its lines (weaker ones underneath)
-        self.line_items: dict[int, QtWidgets.QGraphicsPathItem] = {}
-        for level in [*range(-WEIGHT_LEVELS, 0), *range(1, WEIGHT_LEVELS + 1)]:
-            item = QtWidgets.QGraphicsPathItem()
-            item.setPen(_pen(level))
-            item.setZValue(1 + abs(level) / (WEIGHT_LEVELS + 1))
-            scene.addItem(item)
-            self.line_items[level] = item
+        self.lines_item = QtWidgets.QGraphicsPixmapItem()  # the weight lines, over the nodes' picture
+        self.lines_item.setZValue(1)
+        scene.addItem(self.lines_item)
+        self._pens = {level: line_pen(level) for level in [*range(-WEIGHT_LEVELS, 0), *range(1, WEIGHT_LEVELS + 1)]}
+        #: the lines drawn: ``(canvas, sizes, lines)`` of the frame they were drawn from
+        self.drawn_lines = None
+        self._lines_drawn_at = -np.inf
+        self._pending_lines = None
+        self._lines_timer = QtCore.QTimer(self)
+        self._lines_timer.setSingleShot(True)
+        self._lines_timer.timeout.connect(self._draw_pending_lines)
         self.focus_item = QtWidgets.QGraphicsRectItem()
         focus_pen = QtGui.QPen(QtGui.QColor(20, 20, 20))
         focus_pen.setWidthF(2.0)
@@ -79,23 +100,54 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
         image = np.ascontiguousarray(frame.image)
         qimage = QtGui.QImage(image.data, width, height, image.strides[0], QtGui.QImage.Format.Format_RGB32)
         self.pixmap_item.setPixmap(QtGui.QPixmap.fromImage(qimage))  # copies the pixels
-        drawn = set()
-        for level, x, y in frame.lines:
-            self.line_items[level].setPath(pg.arrayToQPath(x, y, connect="pairs"))
-            drawn.add(level)
-        for level, item in self.line_items.items():
-            if level not in drawn and not item.path().isEmpty():
-                item.setPath(QtGui.QPainterPath())
+        self._update_lines(frame)
         self.frame = frame
         self._set_texts(frame.titles, frame.labels)
         self.scene().setSceneRect(0, 0, width, height)
 
     def clear(self) -> None:
         self.pixmap_item.setPixmap(QtGui.QPixmap())
-        for item in self.line_items.values():
-            item.setPath(QtGui.QPainterPath())
+        self.lines_item.setPixmap(QtGui.QPixmap())
+        self._lines_timer.stop()
+        self._pending_lines = self.drawn_lines = None
         self.frame = None
         self._set_texts((), ())
+
+    # -- the weight lines: re-drawn when their looks change, at most every LINE_REDRAW_INTERVAL --
+    def _update_lines(self, frame) -> None:
+        drawn = self.drawn_lines
+        if drawn is not None and drawn[:2] == (frame.canvas, frame.sizes) and _same_lines(drawn[2], frame.lines):
+            self._pending_lines = None
+            return
+        moved = drawn is None or drawn[:2] != (frame.canvas, frame.sizes)  # other places: draw at once
+        wait = LINE_REDRAW_INTERVAL - (time.monotonic() - self._lines_drawn_at)
+        if moved or wait <= 0:
+            self._draw_lines(frame)
+        else:
+            self._pending_lines = frame
+            if not self._lines_timer.isActive():
+                self._lines_timer.start(max(1, int(wait * 1000)))
+
+    def _draw_pending_lines(self) -> None:
+        if self._pending_lines is not None:
+            self._draw_lines(self._pending_lines)
+
+    def _draw_lines(self, frame) -> None:
+        """Draw ``frame``'s weight lines into the lines' picture, weakest first."""
+        self._pending_lines = None
+        self._lines_timer.stop()
+        width, height = frame.canvas
+        image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QtCore.Qt.GlobalColor.transparent)
+        painter = QtGui.QPainter(image)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        for level, x, y in frame.lines:
+            painter.setPen(self._pens[level])
+            painter.drawLines([QtCore.QLineF(*end) for end in zip(x[::2], y[::2], x[1::2], y[1::2])])
+        painter.end()
+        self.lines_item.setPixmap(QtGui.QPixmap.fromImage(image))
+        self.drawn_lines = (frame.canvas, frame.sizes, frame.lines)
+        self._lines_drawn_at = time.monotonic()
 
     def _set_texts(self, titles, labels) -> None:
         """The column titles and node names (re-made only when they change)."""

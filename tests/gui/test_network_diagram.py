@@ -193,18 +193,17 @@ def test_linear_regression_on_a_polynomial_is_one_neuron():
 
 
 def test_the_widget_draws_lines_with_the_levels_pens_and_answers_hover_and_click(qtbot, network):
-    from gui.views.diagram import DiagramWidget
+    from gui.views.diagram import DiagramWidget, line_pen
 
     ds, model = network
     widget = show(qtbot, DiagramWidget(), 520, 420)
     frame, snapshot, _ = diagram(model, ds, canvas=widget.canvas_size())
     widget.show_diagram(frame)
-    for level, x, _ in frame.lines:
-        item = widget.canvas.line_items[level]
-        assert item.path().elementCount() == len(x)
+    assert widget.canvas.drawn_lines[2] is frame.lines
+    for level, _, _ in frame.lines:
         rgb, alpha, width = level_style(level)
-        assert item.pen().widthF() == pytest.approx(width)
-        assert item.pen().color().getRgb()[:3] == rgb
+        pen = line_pen(level)
+        assert pen.widthF() == pytest.approx(width) and pen.color().getRgb() == (*rgb, round(alpha * 255))
     k = node(frame, 1, 2)
     text = widget.describe_node(k)
     assert "hidden layer 1, unit 3" in text and "layer 1, unit 3 of 5" in text
@@ -221,6 +220,28 @@ def test_the_widget_draws_lines_with_the_levels_pens_and_answers_hover_and_click
     with qtbot.waitSignal(widget.unit_clicked) as clicked:
         QTest.mouseClick(widget.canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(x + w / 2), int(y + h / 2)))
     assert clicked.args == [1, 2, "hidden layer 1, unit 3"]
+
+
+def test_each_weight_line_is_drawn_in_the_colour_and_opacity_of_its_weight(qtbot):
+    from gui.views.diagram import DiagramWidget
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = (2 * X[:, 0] - X[:, 1] + rng.normal(scale=0.5, size=200) > 0).astype(int)  # one weight of each sign
+    model = LogisticRegression(max_epochs=100).fit(X, y)
+    assert np.sign(model.coef_).tolist() == [1, -1]
+    ds = datasets.Dataset(X, y, task="classification", feature_names=("x1", "x2"), class_names=("a", "b"))
+    widget = show(qtbot, DiagramWidget(), 520, 420)
+    frame, snapshot, _ = diagram(model, ds, canvas=widget.canvas_size())
+    widget.show_diagram(frame)
+    lines = widget.canvas.lines_item.pixmap().toImage()
+    largest = np.abs(snapshot.coef_).max()
+    for (x0, y0, x1, y1), weight in zip(frame.edges, frame.weights):
+        middle = lines.pixelColor(int((x0 + x1) / 2), int((y0 + y1) / 2))
+        level = int(np.sign(weight) * np.ceil(WEIGHT_LEVELS * abs(weight) / largest))
+        rgb, alpha, _ = level_style(level)
+        assert (middle.red(), middle.green(), middle.blue()) == pytest.approx(rgb, abs=3)
+        assert middle.alpha() == pytest.approx(alpha * 255, abs=3)
 
 
 # -- in the window ----------------------------------------------------------------------

@@ -9,11 +9,14 @@ pixmap.
 
 The lines are drawn into their picture by ``QPainter.drawLines`` (grouped
 by look) only when their looks changed, and while training at most every
-LINE_REDRAW_INTERVAL: stroking a few hundred wide antialiased lines costs
-the GUI thread several milliseconds (W2: 7-13 ms measured with path items,
-which Qt strokes again on every frame since the nodes' picture under them
-changes), and a line's look changes only when its weight crosses one of
-the six strength levels.
+LINE_REDRAW_INTERVAL (longer when drawing them takes long: at most
+LINE_SHARE of the GUI thread's time): a line's look changes only when its
+weight crosses one of the six strength levels, and stroking a few hundred
+wide antialiased lines is slow in Qt's raster engine (W2, 416 lines: 11-13
+ms a frame as path items, which Qt strokes again on every frame since the
+nodes' picture under them changes; 20-24 ms with ``drawLines``). They are
+drawn without antialiasing at twice the size and scaled down smoothly: the
+same look for a fifth of the time (W2: 4.6 ms).
 
 Hovering answers from the frame's arrays (which node, which line), clicking
 a node emits ``unit_clicked``.
@@ -34,6 +37,10 @@ from .colors import FOREGROUND, MUTED
 RESIZE_SETTLE_MS = 120
 #: seconds between two redraws of the weight lines while their looks keep changing
 LINE_REDRAW_INTERVAL = 0.25
+#: ... or more, so that drawing them takes at most this share of the GUI thread
+LINE_SHARE = 0.03
+#: the lines are drawn at this many times the size, then scaled down smoothly
+LINE_SUPERSAMPLING = 2
 #: how near (pixels) the pointer must be to a line to tell its weight
 LINE_PICK_DISTANCE = 4.0
 MIN_CANVAS = (160, 120)
@@ -79,6 +86,7 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
         #: the lines drawn: ``(canvas, sizes, lines)`` of the frame they were drawn from
         self.drawn_lines = None
         self._lines_drawn_at = -np.inf
+        self._line_interval = LINE_REDRAW_INTERVAL
         self._pending_lines = None
         self._lines_timer = QtCore.QTimer(self)
         self._lines_timer.setSingleShot(True)
@@ -120,7 +128,7 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
             self._pending_lines = None
             return
         moved = drawn is None or drawn[:2] != (frame.canvas, frame.sizes)  # other places: draw at once
-        wait = LINE_REDRAW_INTERVAL - (time.monotonic() - self._lines_drawn_at)
+        wait = self._line_interval - (time.monotonic() - self._lines_drawn_at)
         if moved or wait <= 0:
             self._draw_lines(frame)
         else:
@@ -134,20 +142,25 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
 
     def _draw_lines(self, frame) -> None:
         """Draw ``frame``'s weight lines into the lines' picture, weakest first."""
+        started = time.thread_time()
         self._pending_lines = None
         self._lines_timer.stop()
         width, height = frame.canvas
-        image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        scale = LINE_SUPERSAMPLING
+        image = QtGui.QImage(width * scale, height * scale, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QtCore.Qt.GlobalColor.transparent)
         painter = QtGui.QPainter(image)
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.scale(scale, scale)
         for level, x, y in frame.lines:
             painter.setPen(self._pens[level])
             painter.drawLines([QtCore.QLineF(*end) for end in zip(x[::2], y[::2], x[1::2], y[1::2])])
         painter.end()
+        image = image.scaled(width, height, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio,
+                             QtCore.Qt.TransformationMode.SmoothTransformation)
         self.lines_item.setPixmap(QtGui.QPixmap.fromImage(image))
         self.drawn_lines = (frame.canvas, frame.sizes, frame.lines)
         self._lines_drawn_at = time.monotonic()
+        self._line_interval = max(LINE_REDRAW_INTERVAL, (time.thread_time() - started) / LINE_SHARE)
 
     def _set_texts(self, titles, labels) -> None:
         """The column titles and node names (re-made only when they change)."""

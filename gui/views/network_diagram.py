@@ -30,8 +30,13 @@ from .grid import GridSpec, frame_range
 
 #: largest side of a node's picture, in pixels (also the grid it is computed on)
 MAX_THUMBNAIL = 48
-#: weight lines drawn per pair of layers at most: the strongest
+#: weight lines drawn per pair of layers at most: the strongest ...
 MAX_LINES = 256
+#: ... and in all at most about this many (shared by the pairs of layers, at
+#: least MIN_LINES each): more lines than this are a blur at the diagram's
+#: size, and each costs the GUI thread time to draw
+MAX_TOTAL_LINES = 600
+MIN_LINES = 32
 #: room for the column titles above the nodes and below them, in pixels
 MARGIN_TOP, MARGIN_BOTTOM = 22, 6
 #: room for the input names on the left and the output names on the right (at most)
@@ -160,7 +165,9 @@ class DiagramSpec(PlaneSpec):
     """The diagram of the model on ``canvas`` (width, height) pixels, its
     nodes' pictures computed on ``grid`` (the data view's plane, as small
     as the largest node). ``variables``: the dataset's feature names;
-    ``class_names``: its classes (the output names)."""
+    ``class_names``: its classes (the output names); ``max_lines``: weight
+    lines drawn per pair of layers at most (the strongest; fewer when the
+    network has many layers, see MAX_TOTAL_LINES)."""
 
     canvas: tuple[int, int] = (400, 300)
     variables: tuple[str, ...] = ()
@@ -215,14 +222,15 @@ class DiagramSpec(PlaneSpec):
                 high.append(np.nanmax(finite, axis=0) if len(finite) else np.full(units, np.nan))
         inputs_named = input_labels(sizes[0], inputs.transform, self.variables)
         outputs_named = output_names(model, self.class_names, sizes[-1])
-        lines, edges, weights, edge_units, thinned = _lines(body, place, self.max_lines)
+        per_layer = min(self.max_lines, max(MIN_LINES, MAX_TOTAL_LINES // max(len(sizes) - 1, 1)))
+        lines, edges, weights, edge_units, thinned = _lines(body, place, per_layer)
         return DiagramFrame(
             canvas=self.canvas, sizes=sizes, image=image.view(np.uint8).reshape(height, width, 4),
             lines=lines, rects=np.concatenate(rects).astype(float), layer=np.concatenate(layer_of),
             index=np.concatenate(index_of), bias=np.concatenate(bias), low=np.concatenate(low),
             high=np.concatenate(high), names=node_names(sizes, inputs_named, outputs_named), edges=edges,
             weights=weights, edge_units=edge_units, samples=tuple(samples), titles=_titles(sizes, place),
-            labels=_labels(place, inputs_named, outputs_named), caption=_caption(thinned, self.max_lines))
+            labels=_labels(place, inputs_named, outputs_named), caption=_caption(thinned, per_layer))
 
 
 def _samples(n: int, side: int) -> np.ndarray:

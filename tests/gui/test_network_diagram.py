@@ -14,7 +14,7 @@ from algorithms.preprocessing import FeatureTransform
 from gui.views.anatomy import NEGATIVE, POSITIVE, UNIT_TINT, WEIGHT_LEVELS, Unit, level_style
 from gui.views.frame import DataContext, FrameComputer
 from gui.views.grid import GridSpec, frame_range
-from gui.views.network_diagram import DiagramSpec, NetworkDiagram
+from gui.views.network_diagram import MAX_TOTAL_LINES, DiagramSpec, NetworkDiagram
 
 from .conftest import TIMEOUT_MS, show
 
@@ -144,11 +144,12 @@ def test_every_weight_line_is_its_weight(network):
 def test_a_large_layer_draws_its_strongest_weights_and_says_so():
     ds = moons(100)
     model = NeuralNetwork(hidden_layers=(64,) * 8, max_epochs=2, random_state=0).fit(ds.X, ds.y)
-    frame, snapshot, _ = diagram(model, ds, canvas=(520, 420), max_lines=200)
+    frame, snapshot, _ = diagram(model, ds, canvas=(520, 420))
     assert frame.sizes == (2, *(64,) * 8, 1)
-    assert "only the 200 strongest weights of each layer drawn" in frame.caption
+    per_layer = MAX_TOTAL_LINES // 9  # nine pairs of layers share the lines
+    assert f"only the {per_layer} strongest weights of each layer drawn" in frame.caption
     middle = frame.edge_units[:, 0] == 3
-    assert middle.sum() == 200
+    assert middle.sum() == per_layer
     drawn = np.abs(frame.weights[middle])
     weights = np.abs(snapshot.coefs_[3])
     mask = np.zeros(weights.shape, bool)
@@ -158,6 +159,15 @@ def test_a_large_layer_draws_its_strongest_weights_and_says_so():
     assert len(frame.rects) == 2 + 64 * 8 + 1
     assert frame.rects[node(frame, 1, 0), 2] < 8 and frame.rects[node(frame, 0, 0), 2] >= 16
     assert np.all(frame.rects[:, 1] + frame.rects[:, 3] <= 420) and np.all(frame.rects[:, 1] >= 0)
+
+
+def test_a_wide_layer_pair_draws_at_most_max_lines():
+    ds = moons(100)
+    model = NeuralNetwork(hidden_layers=(40, 40), max_epochs=2, random_state=0).fit(ds.X, ds.y)
+    frame, _, _ = diagram(model, ds, max_lines=100)
+    assert np.count_nonzero(frame.edge_units[:, 0] == 1) == 100  # of 1600
+    assert np.count_nonzero(frame.edge_units[:, 0] == 0) == 80  # all of 2 x 40
+    assert "only the 100 strongest" in frame.caption
 
 
 def test_at_least_32_thumbnails_of_48_pixels_fit():

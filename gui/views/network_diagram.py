@@ -39,8 +39,8 @@ MAX_TOTAL_LINES = 600
 MIN_LINES = 32
 #: room for the column titles above the nodes and below them, in pixels
 MARGIN_TOP, MARGIN_BOTTOM = 22, 6
-#: room for the input names on the left and the output names on the right (at most)
-LABEL_LEFT, LABEL_RIGHT = 72, 72
+#: a character of a node's name, in pixels (8 pt), for the room names need
+CHARACTER_WIDTH = 6.2
 #: nodes with a smaller side than this have no frame or bias mark, and no name beside them
 MIN_DECORATED = 10
 BACKGROUND = 0xFFFFFFFF  # packed B, G, R, A: white
@@ -117,19 +117,22 @@ class Layout:
 
 
 def layout(sizes: tuple[int, ...], canvas: tuple[int, int], max_side: int = MAX_THUMBNAIL,
-           label_left: int = LABEL_LEFT, label_right: int = LABEL_RIGHT) -> Layout:
-    """Columns spread evenly across ``canvas`` between the label margins;
-    in each, square nodes as large as fit (at most ``max_side``, at most
-    half the spacing of the columns, 82% of a node's share of the height)
-    stacked at a pitch of a third more, centred on the height."""
+           label_left: float = 0.0, label_right: float = 0.0) -> Layout:
+    """Columns spread evenly across ``canvas``, leaving ``label_left`` and
+    ``label_right`` pixels for the names beside the first and last column
+    (at most a fifth and a quarter of the width); in each column, square
+    nodes as large as fit (at most ``max_side``, at most half the spacing
+    of the columns, 82% of a node's share of the height) stacked at a pitch
+    of a third more, centred on the height."""
     width, height = canvas
-    left = int(min(label_left, width * 0.16)) + 4
-    right = int(min(label_right, width * 0.18)) + 4
     usable_height = max(height - MARGIN_TOP - MARGIN_BOTTOM, 4)
+    shares = [usable_height / units for units in sizes]
+    first, last = (min(max_side, share * 0.82) for share in (shares[0], shares[-1]))
+    left = min(label_left, width * 0.2) + first / 2 + 8
+    right = min(label_right, width * 0.25) + last / 2 + 8
     spacing = (width - left - right) / max(len(sizes) - 1, 1)
     x0, sides, y0 = [], [], []
-    for column, units in enumerate(sizes):
-        share = usable_height / units
+    for column, (units, share) in enumerate(zip(sizes, shares)):
         side = int(max(2, min(max_side, spacing * 0.5, share * 0.82)))
         pitch = min(share, side + max(6.0, side * 0.35))
         top = MARGIN_TOP + (usable_height - pitch * units) / 2 + (pitch - side) / 2
@@ -137,7 +140,16 @@ def layout(sizes: tuple[int, ...], canvas: tuple[int, int], max_side: int = MAX_
         x0.append(int(round(centre - side / 2)))
         sides.append(side)
         y0.append(np.round(top + pitch * np.arange(units)).astype(np.intp))
-    return Layout(tuple(x0), tuple(sides), tuple(y0), left, right, spacing)
+    return Layout(tuple(x0), tuple(sides), tuple(y0), int(left), int(right), spacing)
+
+
+def label_room(names: tuple[str, ...], units: int, height: int) -> float:
+    """Pixels the names beside a column need (an estimate: the render
+    process has no fonts), 0 when its nodes are too small to be named."""
+    share = max(height - MARGIN_TOP - MARGIN_BOTTOM, 4) / max(units, 1)
+    if share * 0.82 < MIN_DECORATED and units > 1:
+        return 0.0
+    return max((len(name) for name in names), default=0) * CHARACTER_WIDTH
 
 
 def node_names(sizes, inputs: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[str, ...]:
@@ -177,8 +189,11 @@ class DiagramSpec(PlaneSpec):
     def compute(self, model, inputs) -> DiagramFrame:
         body = anatomy(model)
         sizes = body.sizes
-        place = layout(sizes, self.canvas, max(self.grid.nx, self.grid.ny))
         width, height = self.canvas
+        inputs_named = input_labels(sizes[0], inputs.transform, self.variables)
+        outputs_named = output_names(model, self.class_names, sizes[-1])
+        place = layout(sizes, self.canvas, max(self.grid.nx, self.grid.ny),
+                       label_room(inputs_named, sizes[0], height), label_room(outputs_named, sizes[-1], height))
         image = np.full((height, width), BACKGROUND, np.uint32)
         # The inputs are the grid's own points; the other layers are
         # evaluated on as many grid points as their largest node has pixels
@@ -220,8 +235,6 @@ class DiagramSpec(PlaneSpec):
             with np.errstate(all="ignore"):
                 low.append(np.nanmin(finite, axis=0) if len(finite) else np.full(units, np.nan))
                 high.append(np.nanmax(finite, axis=0) if len(finite) else np.full(units, np.nan))
-        inputs_named = input_labels(sizes[0], inputs.transform, self.variables)
-        outputs_named = output_names(model, self.class_names, sizes[-1])
         per_layer = min(self.max_lines, max(MIN_LINES, MAX_TOTAL_LINES // max(len(sizes) - 1, 1)))
         lines, edges, weights, edge_units, thinned = _lines(body, place, per_layer)
         return DiagramFrame(
@@ -329,7 +342,7 @@ def _labels(place: Layout, inputs: tuple[str, ...], outputs: tuple[str, ...]) ->
 
 
 def _caption(thinned: bool, max_lines: int) -> str:
-    text = "Weights: orange +, blue −, width |w| within a layer · corner square: bias"
+    text = "Weights: orange +, blue −, width |w| in its layer · corner square: bias"
     if thinned:
         text += f" · only the {max_lines} strongest weights of each layer drawn"
     return text

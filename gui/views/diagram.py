@@ -30,7 +30,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._visible import WatchedWidget
-from .anatomy import WEIGHT_LEVELS, level_style, number
+from .anatomy import level_style, number
 from .colors import FOREGROUND, MUTED
 
 #: ms a resize must rest before the drawing is made at the new size
@@ -46,11 +46,11 @@ LINE_PICK_DISTANCE = 4.0
 MIN_CANVAS = (160, 120)
 
 
-def line_pen(level: int) -> QtGui.QPen:
-    """The pen of a weight line of signed strength ``level``."""
+def line_pen(level: int, scale: float = 1.0) -> QtGui.QPen:
+    """The pen of a weight line of signed strength ``level`` (its width times ``scale``)."""
     rgb, alpha, width = level_style(level)
     pen = QtGui.QPen(QtGui.QColor(*rgb, int(round(alpha * 255))))
-    pen.setWidthF(width)
+    pen.setWidthF(width * scale)
     pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
     return pen
 
@@ -82,8 +82,7 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
         self.lines_item = QtWidgets.QGraphicsPixmapItem()  # the weight lines, over the nodes' picture
         self.lines_item.setZValue(1)
         scene.addItem(self.lines_item)
-        self._pens = {level: line_pen(level) for level in [*range(-WEIGHT_LEVELS, 0), *range(1, WEIGHT_LEVELS + 1)]}
-        #: the lines drawn: ``(canvas, sizes, lines)`` of the frame they were drawn from
+        #: the lines drawn: ``(canvas, sizes, lines, line_width)`` of the frame they were drawn from
         self.drawn_lines = None
         self._lines_drawn_at = -np.inf
         self._line_interval = LINE_REDRAW_INTERVAL
@@ -124,7 +123,8 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
     # -- the weight lines: re-drawn when their looks change, at most every LINE_REDRAW_INTERVAL --
     def _update_lines(self, frame) -> None:
         drawn = self.drawn_lines
-        if drawn is not None and drawn[:2] == (frame.canvas, frame.sizes) and _same_lines(drawn[2], frame.lines):
+        if (drawn is not None and drawn[:2] == (frame.canvas, frame.sizes) and drawn[3] == frame.line_width
+                and _same_lines(drawn[2], frame.lines)):
             self._pending_lines = None
             return
         moved = drawn is None or drawn[:2] != (frame.canvas, frame.sizes)  # other places: draw at once
@@ -152,13 +152,13 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
         painter = QtGui.QPainter(image)
         painter.scale(scale, scale)
         for level, x, y in frame.lines:
-            painter.setPen(self._pens[level])
+            painter.setPen(line_pen(level, frame.line_width))
             painter.drawLines([QtCore.QLineF(*end) for end in zip(x[::2], y[::2], x[1::2], y[1::2])])
         painter.end()
         image = image.scaled(width, height, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio,
                              QtCore.Qt.TransformationMode.SmoothTransformation)
         self.lines_item.setPixmap(QtGui.QPixmap.fromImage(image))
-        self.drawn_lines = (frame.canvas, frame.sizes, frame.lines)
+        self.drawn_lines = (frame.canvas, frame.sizes, frame.lines, frame.line_width)
         self._lines_drawn_at = time.monotonic()
         self._line_interval = max(LINE_REDRAW_INTERVAL, (time.thread_time() - started) / LINE_SHARE)
 

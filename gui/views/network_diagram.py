@@ -39,6 +39,10 @@ MAX_TOTAL_LINES = 600
 MIN_LINES = 32
 #: room for the column titles above the nodes and below them, in pixels
 MARGIN_TOP, MARGIN_BOTTOM = 22, 6
+#: nodes closer than this (pixels, centre to centre) thin the lines down ...
+LINE_PITCH = 14.0
+#: ... to at most this share of their width
+MIN_LINE_WIDTH = 0.3
 #: a character of a node's name, in pixels (8 pt), for the room names need
 CHARACTER_WIDTH = 6.2
 #: nodes with a smaller side than this have no frame or bias mark, and no name beside them
@@ -81,6 +85,10 @@ class DiagramFrame:
         "left" starts at x (outputs); centred on y.
     caption : str
         How to read the lines (and which are left out).
+    line_width : float
+        What the lines' widths are multiplied by (1, or less where the
+        nodes are packed closer than a line's widest: so lines of crowded
+        layers stay apart).
     """
 
     canvas: tuple[int, int]
@@ -101,6 +109,7 @@ class DiagramFrame:
     titles: tuple
     labels: tuple
     caption: str
+    line_width: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -243,7 +252,8 @@ class DiagramSpec(PlaneSpec):
             index=np.concatenate(index_of), bias=np.concatenate(bias), low=np.concatenate(low),
             high=np.concatenate(high), names=node_names(sizes, inputs_named, outputs_named), edges=edges,
             weights=weights, edge_units=edge_units, samples=tuple(samples), titles=_titles(sizes, place),
-            labels=_labels(place, inputs_named, outputs_named), caption=_caption(thinned, per_layer))
+            labels=_labels(place, inputs_named, outputs_named), caption=_caption(thinned, per_layer),
+            line_width=_line_width(place))
 
 
 def _samples(n: int, side: int) -> np.ndarray:
@@ -313,16 +323,25 @@ def _lines(body, place: Layout, max_lines: int):
             np.concatenate(units).astype(np.intp) if units else np.empty((0, 3), np.intp), thinned)
 
 
+def _line_width(place: Layout) -> float:
+    """1, or the closest pitch of nodes over LINE_PITCH (at least MIN_LINE_WIDTH)."""
+    pitches = [float(np.min(np.diff(y0))) for y0 in place.y0 if len(y0) > 1]
+    if not pitches:
+        return 1.0
+    return float(np.clip(min(pitches) / LINE_PITCH, MIN_LINE_WIDTH, 1.0))
+
+
 def _titles(sizes, place: Layout) -> tuple:
-    short = place.spacing < 70
+    """Column titles, shorter as the columns crowd: "hidden 1", "h1", "1"."""
+    short, shortest = place.spacing < 70, place.spacing < 45
     titles = []
     for layer, units in enumerate(sizes):
         if layer == 0:
-            text = "inputs"
+            text = "in" if shortest else "inputs"
         elif layer == len(sizes) - 1:
-            text = "output" if units == 1 else "outputs"
+            text = "out" if shortest else "output" if units == 1 else "outputs"
         else:
-            text = f"h{layer}" if short else f"hidden {layer}"
+            text = str(layer) if shortest else f"h{layer}" if short else f"hidden {layer}"
         titles.append((place.x0[layer] + place.side[layer] / 2, text))
     return tuple(titles)
 

@@ -180,5 +180,5 @@ def stopping_params(max_epochs: int) -> tuple[Param, ...]:
               "Standardise inputs (and regression targets) to zero mean and unit variance internally."),
         Param("random_state", int, None, "Random seed",
               "Seed for initial weights, shuffling and the validation split; empty = random.",
-              low=0, high=2**32 - 1, optional=True),
+              low=0, high=2**31 - 1, optional=True),
     )

@@ -127,10 +127,16 @@ class Trainer:
     Live hyperparameters (``learning_rate``, ``l2``, ``l1``) are read from the
     model at every ``step``; batch size, optimiser and the stopping rules are
     read when the Trainer is built.
+
+    ``keep_history=False`` leaves ``history`` as it was instead of appending
+    each epoch to it (about 130 bytes an epoch, for good): for a caller that
+    keeps what it needs of the records itself, such as the GUI, whose runs
+    have no end.
     """
 
     def __init__(self, model, X, y, *, validation_fraction: float | None = None, max_epochs: int | None = None,
-                 split: str | None = None, early_stopping: bool | None = None, classes=None):
+                 split: str | None = None, early_stopping: bool | None = None, classes=None,
+                 keep_history: bool = True):
         self._raw_params = model.get_params()  # as given: partial_fit's reuse compares them by identity
         params = model._check_params()
         names = feature_names(X)
@@ -156,6 +162,7 @@ class Trainer:
         else:
             check_feature_names(model, names)
         self.history: dict[str, list[float]] = model.history_
+        self._keep_history = keep_history
         self._score_key = model._score_name()
         self.epoch = len(self.history["loss"])
         budget = params["max_epochs"] if max_epochs is None else max_epochs
@@ -204,6 +211,13 @@ class Trainer:
         self._best_epoch = self.epoch
         self._best_theta = None
         self._stale_epochs = 0
+
+    @property
+    def best_epoch(self) -> int:
+        """The epoch with the lowest monitored loss (validation loss, or the
+        training loss without a split) since training (re)started: the one
+        early stopping restores."""
+        return self._best_epoch
 
     # -- partial_fit's loop --------------------------------------------------------
     def has_params_of(self, model) -> bool:
@@ -306,11 +320,12 @@ class Trainer:
             finite = finite and math.isfinite(float(np.dot(network.theta, network.theta)))
         if not finite:
             return self._diverged(loss, val_loss, score, val_score)
-        history = self.history
-        history["loss"].append(loss)
-        history["val_loss"].append(math.nan if val_loss is None else val_loss)
-        history[self._score_key].append(score)
-        history["val_" + self._score_key].append(math.nan if val_score is None else val_score)
+        if self._keep_history:
+            history = self.history
+            history["loss"].append(loss)
+            history["val_loss"].append(math.nan if val_loss is None else val_loss)
+            history[self._score_key].append(score)
+            history["val_" + self._score_key].append(math.nan if val_score is None else val_score)
         self.epoch = epoch = self.epoch + 1
         reason = message = None
         monitored = loss if val_loss is None else val_loss
@@ -356,7 +371,7 @@ class Trainer:
             np.copyto(network.theta, current)
         else:  # the previous epoch's last step already blew up: go one epoch back
             np.copyto(network.theta, self._snapshots[(self.epoch + 1) & 1])
-            for values in self.history.values():
+            for values in self.history.values() if self._keep_history else ():
                 if values:
                     values.pop()
             self.epoch -= 1

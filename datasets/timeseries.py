@@ -23,7 +23,7 @@ import numpy as np
 
 from datasets.dataset import Dataset
 
-__all__ = ["MAX_HORIZON", "forecast", "roll_forward"]
+__all__ = ["MAX_HORIZON", "forecast", "forecast_start", "roll_forward"]
 
 #: Longest forecast offered (one model call per step).
 MAX_HORIZON = 10_000
@@ -115,6 +115,17 @@ def forecast(model, dataset: Dataset, horizon: int, *, transform=None) -> tuple[
         made from the window of the ``w`` values before it, the last
         observed ones replaced by earlier predictions as they run out.
     """
+    horizon = _check_horizon(horizon)
+    window, last_time, step = forecast_start(dataset)
+    values = roll_forward(_predictor(model, transform), window, horizon)
+    return last_time + step * np.arange(1, horizon + 1), values
+
+
+def forecast_start(dataset: Dataset) -> tuple[np.ndarray, float, float]:
+    """Where a forecast of ``dataset`` starts: ``(window, last_time, step)``,
+    the ``w`` values before the first forecast step ``(w,)`` (the last row's
+    window shifted by one, its target appended), the latest time, and the
+    series' time step (the median gap; 1 with a single time)."""
     if not isinstance(dataset, Dataset):
         raise ValueError(f"dataset must be a Dataset, got {type(dataset).__name__}")
     if dataset.time is None or dataset.task != "regression" or dataset.y.ndim != 1:
@@ -124,12 +135,9 @@ def forecast(model, dataset: Dataset, horizon: int, *, transform=None) -> tuple[
         )
     if dataset.n_samples == 0:
         raise ValueError("dataset has no rows: there is no series to continue")
-    horizon = _check_horizon(horizon)
     last = int(np.argmax(dataset.time))
     # The window after the last row: its window shifted by one, its target appended.
     window = np.append(dataset.X[last, 1:], dataset.y[last])
-    values = roll_forward(_predictor(model, transform), window, horizon)
     times = np.unique(dataset.time)
     step = float(np.median(np.diff(times))) if len(times) > 1 else 1.0
-    time = dataset.time[last] + step * np.arange(1, horizon + 1)
-    return time, values
+    return window, float(dataset.time[last]), step

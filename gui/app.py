@@ -4,12 +4,34 @@ the main window."""
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+
+
+def missing_display(environ=os.environ, platform: str = sys.platform) -> str | None:
+    """Why the window cannot open here, or None: on Linux, Qt needs an X11
+    or Wayland display (or a platform chosen with QT_QPA_PLATFORM), and
+    without one it aborts the process with a page of plugin messages."""
+    if not platform.startswith("linux"):
+        return None
+    if any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return None
+    return ("no display to open the window on (DISPLAY is not set): run it on a virtual screen with "
+            "'xvfb-run python main.py', or render the run to a GIF with 'python main.py gif' (no display needed)")
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the window on the dataset and model ``args`` ask for; return the
-    exit code (2 with a one-line reason when the options are invalid)."""
+    exit code (2 with a one-line reason when the options are invalid; 130
+    after Ctrl+C and 143 after SIGTERM, which close the window cleanly)."""
+    try:
+        return _run_app(args)
+    except KeyboardInterrupt:  # Ctrl+C before the window's handler is in place
+        return 128 + signal.SIGINT
+
+
+def _run_app(args: argparse.Namespace) -> int:
     from gui.options import build_run
 
     try:
@@ -18,24 +40,37 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"main.py: error: {exc}", file=sys.stderr)
         return 2
 
+    problem = missing_display()
+    if problem:
+        print(f"main.py: error: {problem}", file=sys.stderr)
+        return 2
+
     from PySide6.QtWidgets import QApplication
 
     from gui.blas import limit_blas_threads
+    from gui.interrupt import CloseOnSignal
     from gui.main_window import MainWindow
 
     limit_blas_threads(1)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ML from scratch")
     app.setStyle("Fusion")
-    window = MainWindow(dataset, model, transform)
-    # Draw mode and GIF recording plug into the window's public hooks.
-    from gui.draw import install_draw_mode
-    from gui.gif.recorder import install_recorder
-
-    window.draw_mode = install_draw_mode(window)
-    window.recorder = install_recorder(window)
-    window.show()
+    # From here Ctrl+C closes the window as its close button would, even
+    # while the window is still being built (acted on once the loop runs).
+    close_on_signal = CloseOnSignal()
+    window = None
     try:
-        return app.exec()
+        window = MainWindow(dataset, model, transform)
+        # Draw mode and GIF recording plug into the window's public hooks.
+        from gui.draw import install_draw_mode
+        from gui.gif.recorder import install_recorder
+
+        window.draw_mode = install_draw_mode(window)
+        window.recorder = install_recorder(window)
+        window.show()
+        code = app.exec()
+        return close_on_signal.exit_code or code
     finally:
-        window.shutdown()
+        if window is not None:
+            window.shutdown()
+        close_on_signal.restore()

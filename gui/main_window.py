@@ -12,6 +12,7 @@ into each other.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import time
 
@@ -48,6 +49,8 @@ MAX_MAGNITUDE = 1e150
 #: interpreter lock; a growing curve looks no different at 20 redraws a
 #: second, while the decision surface goes on at full frame rate.
 LOSS_REDRAW_INTERVAL = 1.0 / 20.0
+#: live hyperparameters whose changes are marked on the loss chart, as named there
+MARK_NAMES = {"learning_rate": "lr", "l2": "L2", "l1": "L1"}
 #: the views that judge the loss curves (training health) get them at most this often
 HISTORY_INTERVAL = 0.25
 
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("ML from scratch — watch it learn")
         self._dataset = None
+        self._trained = None  # what the model trains on: the dataset, or its two shown features
         self._generation = 0
         self._epoch = 0
         self._last_loss = math.nan
@@ -85,6 +89,7 @@ class MainWindow(QMainWindow):
         self._view_seq = 0  # the last command that changed what the views need
         self._last_stop: str | None = None  # why training last stopped (report.stopped), None since a reset
         self._history_since = 0  # epochs shown before the last change of data or learning rate
+        self._live_values: dict = {}  # the live hyperparameters' values now, to mark their changes
         self._history_checked_at = -math.inf  # time.monotonic() the views last got the history
         # What the worker's model knows, to keep it through Draw-mode edits
         # that leave it valid (a rename, an empty class): the class codes it
@@ -236,6 +241,7 @@ class MainWindow(QMainWindow):
         toolbar.surface3d_action.toggled.connect(self._on_surface3d_toggled)
         self.dataset_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.dataset_panel.features_chosen.connect(self._on_features_chosen)
+        self.dataset_panel.two_features_toggled.connect(self._on_two_features_toggled)
         self.model_panel.model_changed.connect(self._on_model_changed)
         self.model_panel.live_params_changed.connect(self._on_live_params_changed)
         self.presenter.specs_changed.connect(self._on_specs_changed)
@@ -283,6 +289,9 @@ class MainWindow(QMainWindow):
         reset = self._apply_dataset(dataset, keep_model=keep_model)
         if keep_model and reset is None:
             self._history_since = self.loss_view.n_epochs  # the new points' loss jump is not a blow-up
+            last = self.loss_view.marks.marks[-1] if self.loss_view.marks.marks else None
+            if self.loss_view.n_epochs and not (last and last[1] == "data edited" and self._epoch - last[0] < 20):
+                self.loss_view.add_mark(self._epoch, "data edited")  # one mark per stroke-burst
         if not keep_model:
             self._status("New data: the model starts again from epoch 0.")
         elif reset is not None and self._model_trains:  # nothing to say when nothing was training
@@ -319,6 +328,9 @@ class MainWindow(QMainWindow):
     def play(self) -> None:
         self.banner.hide()
         self._raise_limit_if_reached()
+        if self._last_stop in ("max_epochs", "early_stopping") and self.loss_view.n_epochs:
+            self.loss_view.add_mark(self._epoch, "trained on")  # past where it had stopped
+        self._last_stop = None
         self.controller.play()
         self.toolbar.set_running(True)
 
@@ -352,6 +364,7 @@ class MainWindow(QMainWindow):
         the views that apply to it: they travel in one command, so no frame
         is ever computed by a view made for another model."""
         model = self.model_panel.build_model()
+        self._live_values = model.get_params()
         self.presenter.set_model(model, notify=False)
         self._update_view_chrome()
         self._view_seq = self.controller.configure(model=model, transform=self.model_panel.build_transform(),
@@ -361,9 +374,11 @@ class MainWindow(QMainWindow):
         """Show ``dataset`` and hand it to the worker. With ``keep_model``
         (Draw-mode edits) the model goes on training unless the data no
         longer fit it; returns why it was reset then (None: kept)."""
-        previous = self._dataset
+        previous = self._trained
         self._dataset = dataset
         self.dataset_panel.set_current(dataset, edited=keep_model)
+        dataset, shown = self._trained_data(dataset)  # what the model sees and the views show
+        self._trained = dataset
         n_classes = dataset.n_classes if dataset.task == "classification" else None
         model_before = self.model_panel.model_class
         model_changed = self.model_panel.set_task(dataset.task, n_classes, dataset.n_features)
@@ -374,14 +389,17 @@ class MainWindow(QMainWindow):
                 what = f"{n_classes} classes" if n_classes else dataset.task
                 reset = (f"the model changed to {self.model_panel.model_class.LABEL.lower()} "
                          f"({model_before.LABEL.lower()} cannot learn {what})")
-        fields = {"X": dataset.X, "y": dataset.y, "keep_model": keep_model}
+        # a time series validates on its end: no future leaking into training
+        fields = {"X": dataset.X, "y": dataset.y, "keep_model": keep_model,
+                  "split": "last" if dataset.time is not None else None}
         new_model = not keep_model or reset is not None
         if new_model:
             fields["model"] = self.model_panel.build_model()
             fields["transform"] = self.model_panel.build_transform()
             fields["keep_model"] = False
+            self._live_values = fields["model"].get_params()
             self.presenter.set_model(fields["model"], notify=False)
-        self.presenter.set_dataset(dataset, self.dataset_panel.shown_features())
+        self.presenter.set_dataset(dataset, shown)
         self._update_view_chrome()
         fields["specs"] = self.presenter.specs()
         self._view_seq = self.controller.configure(**fields)
@@ -389,8 +407,21 @@ class MainWindow(QMainWindow):
             self._model_seq = self._view_seq
             self._model_labels = _labels(dataset)
         self.samples_label.setText(f"{dataset.n_samples:,} rows")
-        self.dataset_changed.emit(dataset)
+        self.dataset_changed.emit(self._dataset)
         return reset
+
+    def _trained_data(self, dataset):
+        """``(data, shown)``: what the model trains on and the views show, and
+        the two features on the axes. With "train on these two features
+        only" (data with more than two), the two shown columns alone: the
+        picture is then the whole model, not a slice."""
+        shown = self.dataset_panel.shown_features()
+        if (not self.dataset_panel.two_features_check.isChecked() or dataset.n_features <= 2
+                or dataset.time is not None):
+            return dataset, shown
+        names = dataset.feature_names
+        two = dataclasses.replace(dataset, X=dataset.X[:, list(shown)], feature_names=(names[shown[0]], names[shown[1]]))
+        return two, (0, 1)
 
     def _why_reset(self, previous, dataset) -> str | None:
         """Why the model training on ``previous`` cannot go on with the edited
@@ -509,9 +540,26 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_features_chosen(self, first: int, second: int) -> None:
+        if self._trained is not self._dataset:  # training on the shown two: two new ones, a new model
+            self._apply_dataset(self._dataset, keep_model=False)
+            self._status(f"Training on {self._trained.feature_names[0]} and {self._trained.feature_names[1]} "
+                         f"only: the model starts again from epoch 0.")
+            return
         self.presenter.set_dataset(self._dataset, (first, second))
         self._update_view_chrome()
         self._on_specs_changed()
+
+    @Slot(bool)
+    def _on_two_features_toggled(self, on: bool) -> None:
+        if self._dataset is None or self._dataset.n_features <= 2:
+            return
+        self._apply_dataset(self._dataset, keep_model=False)
+        if on:
+            self._status(f"Training on {self._trained.feature_names[0]} and {self._trained.feature_names[1]} only: "
+                         f"the picture is the whole model now. The model starts again from epoch 0.")
+        else:
+            self._status(f"Training on all {self._dataset.n_features} features: the picture is a slice. "
+                         f"The model starts again from epoch 0.")
 
     @Slot()
     def _on_specs_changed(self) -> None:
@@ -530,6 +578,11 @@ class MainWindow(QMainWindow):
     def _on_live_params_changed(self, params: dict) -> None:
         self.controller.set_live_params(params)
         self.presenter.params_changed(params)
+        changes = [f"{MARK_NAMES[name]} {self._live_values.get(name, '?'):g}→{value:g}"
+                   for name, value in params.items() if name in MARK_NAMES and self._live_values.get(name) is not None]
+        if changes and self.loss_view.n_epochs:
+            self.loss_view.add_mark(self._epoch, ", ".join(changes))
+        self._live_values.update(params)
         if "learning_rate" in params:
             self._history_since = self.loss_view.n_epochs  # judge the curves from here on
         text = ", ".join(f"{name.replace('_', ' ')} = {value:g}" for name, value in params.items())
@@ -630,6 +683,8 @@ class MainWindow(QMainWindow):
     def _on_training_stopped(self, report: Report) -> None:
         message = report.message or f"Training stopped ({report.stopped})."
         self._last_stop = report.stopped
+        if report.kept_epoch is not None:
+            self.loss_view.add_mark(report.kept_epoch, f"kept epoch {report.kept_epoch}")
         if report.stopped == "error" and message.startswith(CANNOT_TRAIN):
             self.banner.show_message(message, kind="info")  # e.g. a canvas still being drawn
         elif report.stopped in ("diverged", "error"):

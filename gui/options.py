@@ -40,7 +40,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--builtin", metavar="NAME", help=f"a bundled table; one of: {', '.join(_builtin_names())}"
     )
-    data.add_argument("--seed", type=int, default=0, metavar="N", help="random seed for data and model (default 0)")
+    low, high = seed_range()
+    data.add_argument("--seed", type=int, default=0, metavar="N",
+                      help=f"random seed for data and model, {low} to {high} (default 0)")
 
     model = parser.add_argument_group("model")
     model.add_argument(
@@ -70,6 +72,25 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="any other model hyperparameter, e.g. --param early_stopping=true (repeatable)",
     )
+
+
+def seed_range() -> tuple[int, int]:
+    """The seeds the app accepts everywhere (the command line, the model's
+    seed box, Reset's next seed): the models' ``random_state`` declaration,
+    whose upper end is also the largest value a Qt spin box holds."""
+    from algorithms.params import stopping_params
+
+    declared = next(param for param in stopping_params(1) if param.name == "random_state")
+    return int(declared.low), int(declared.high)
+
+
+#: the command-line option of each model hyperparameter it sets directly
+#: (any other is set with --param NAME=VALUE)
+PARAM_OPTIONS = {
+    "hidden_layers": "--hidden", "activation": "--activation", "optimizer": "--optimizer",
+    "learning_rate": "--lr", "l2": "--l2", "batch_size": "--batch-size", "max_epochs": "--epochs",
+    "random_state": "--seed",
+}
 
 
 def _generator_names() -> list[str]:
@@ -151,6 +172,7 @@ def load_dataset(args: argparse.Namespace):
 def build_model(args: argparse.Namespace, dataset):
     """The model the options ask for, checked against the dataset's task."""
     from algorithms import MODELS
+    from algorithms.params import validate_param
 
     if args.model not in MODELS:
         raise ValueError(f"--model must be one of {', '.join(MODELS)}, got {args.model!r}")
@@ -161,10 +183,11 @@ def build_model(args: argparse.Namespace, dataset):
         raise ValueError(f"--model {args.model} ({cls.LABEL}) cannot learn {what}; use --model nn")
     declared = {param.name: param for param in cls.PARAMS}
     params: dict[str, Any] = {}
+    option: dict[str, str] = {}  # the command-line option that set each parameter
     if "task" in declared:
         params["task"] = dataset.task
     if "random_state" in declared:
-        params["random_state"] = args.seed
+        params["random_state"], option["random_state"] = args.seed, "--seed"
     named = {
         "hidden_layers": args.hidden,
         "activation": args.activation,
@@ -174,22 +197,29 @@ def build_model(args: argparse.Namespace, dataset):
         "batch_size": args.batch_size,
         "max_epochs": args.epochs,
     }
-    flags = {"hidden_layers": "--hidden", "batch_size": "--batch-size", "learning_rate": "--lr", "max_epochs": "--epochs"}
     for name, value in named.items():
         if value is None:
             continue
         if name not in declared:
-            raise ValueError(f"{flags.get(name, '--' + name)} does not apply to --model {args.model}")
+            raise ValueError(f"{PARAM_OPTIONS[name]} does not apply to --model {args.model}")
         if name == "batch_size":
             value = None if str(value).lower() in ("full", "none") else _convert(str(value), int, "--batch-size")
         elif name == "hidden_layers":
             value = _convert(value, "layers", "--hidden")
-        params[name] = value
+        params[name], option[name] = value, PARAM_OPTIONS[name]
     for key, text in _parse_pairs(args.param, "--param").items():
         if key not in declared:
             raise ValueError(f"--param {key}: {cls.LABEL} has no hyperparameter {key!r}; it has {', '.join(declared)}")
         param = declared[key]
         params[key] = None if param.optional and text.lower() == "none" else _convert(text, param.kind, key)
+        option[key] = f"--param {key}"
+    # Checked here, as fit() would: the window's form would otherwise clamp
+    # a bad value into its range without a word (--epochs -1 became 1).
+    for name, value in params.items():
+        try:
+            validate_param(declared[name], value)
+        except ValueError as error:
+            raise ValueError(f"{option.get(name, name)}: {error}") from None
     return cls(**params)
 
 
@@ -214,12 +244,23 @@ def build_transform(args: argparse.Namespace, dataset):
         raise ValueError(f"{option}: {message.removeprefix('features: ')}") from None
 
 
+def check_run_arguments(args: argparse.Namespace) -> None:
+    """Raise ``ValueError`` with a one-line reason for options that are wrong
+    whatever the data: a seed out of range, ``--target`` without ``--csv``."""
+    low, high = seed_range()
+    if not low <= args.seed <= high:
+        raise ValueError(f"--seed must be between {low} and {high}, got {args.seed}")
+    if args.target is not None and not args.csv:
+        raise ValueError("--target names a column of --csv FILE; give --csv too")
+
+
 def build_run(args: argparse.Namespace):
     """``(dataset, model, transform)`` for the parsed options.
 
     ``transform`` is ``None`` when the model sees the raw features. Raises
     ``ValueError`` with a one-line reason that names the offending option.
     """
+    check_run_arguments(args)
     dataset = load_dataset(args)
     if dataset.n_samples == 0:
         raise ValueError("the dataset is empty")

@@ -70,7 +70,7 @@ from gui.views.frame import FrameComputer
 #: at all (an empty canvas, one class): a notice, not a failure
 CANNOT_TRAIN = "Cannot train"
 #: the configure() fields
-CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs"})
+CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs", "split"})
 
 
 @dataclass
@@ -98,6 +98,7 @@ class Report:
     command_seq: int = 0  # number of the last command applied before this report
     frames: dict = field(default_factory=dict)  # view id -> that view's frame of this epoch's model
     auto_rate: float | None = None  # with speed "auto": the epochs per second it chose
+    kept_epoch: int | None = None  # early stopping restored this epoch's parameters
     epoch_limit: int = 0  # the epoch training stops at (Max epochs)
 
 
@@ -262,6 +263,7 @@ class WorkerState:
     X: np.ndarray | None = None  # raw training rows, (n, d)
     y: np.ndarray | None = None  # their targets
     specs: dict = field(default_factory=dict)  # view id -> FrameSpec of the active views
+    split: str | None = None  # the validation split: None (the model's rule) or "last" (a time series)
     trainer: Trainer | None = None  # the loop over the current model and data
     generation: int = 0  # bumped on every new trainer (reset): epochs restart at 0
     broken: bool = False  # the last trainer raised or diverged: Play starts afresh
@@ -286,6 +288,7 @@ class WorkerState:
     record_every: int | None = None  # recording: every epoch divisible by this gets a frame of its own
     record_hold: bool = False  # such an epoch was reached: no further epoch until its frame is drawn
     hold_reported: bool = False  # the held epoch's report is out
+    kept_epoch: int | None = None  # early stopping restored this epoch, for the next report
     frames_stale: bool = True  # the model or the specs changed since the last frames
     command_seq: int = 0  # number of the last command applied
 
@@ -485,6 +488,8 @@ class TrainingWorker(QObject):
                 state.rebuild = state.rebuild or "new data"
         if "specs" in fields:
             state.specs = dict(fields["specs"] or {})
+        if "split" in fields:
+            state.split = fields["split"]
         state.frames_stale = True
         state.force_report = True
 
@@ -566,8 +571,10 @@ class TrainingWorker(QObject):
             return
         try:
             state.model = _fresh_model(state.model)
-            state.trainer = Trainer(state.model, self._inputs(state.X), state.y,
-                                    validation_fraction=state.model.validation_fraction)
+            # the window's split asked for explicitly; no per-epoch history
+            # (the loss view keeps the curves, within a bounded memory)
+            state.trainer = Trainer(state.model, self._inputs(state.X), state.y, keep_history=False,
+                                    validation_fraction=state.model.validation_fraction, split=state.split)
             state.epoch_limit = int(state.model.max_epochs)
             self._plan_auto_rate()
         except Exception as exc:  # bad data or parameters: say so, keep running
@@ -619,6 +626,8 @@ class TrainingWorker(QObject):
             state.stopped = record.stop_reason
             state.message = record.message
             state.broken = record.stop_reason == "diverged"
+            if record.stop_reason == "early_stopping":
+                state.kept_epoch = int(state.trainer.best_epoch)
             state.force_report = True
 
     def _fail(self, exc: BaseException) -> None:
@@ -689,9 +698,10 @@ class TrainingWorker(QObject):
             running=state.running,
             command_seq=state.command_seq,
             auto_rate=state.auto_rate if state.speed == pacing.AUTO else None,
+            kept_epoch=state.kept_epoch,
             epoch_limit=state.epoch_limit,
         )
-        state.stopped = state.message = None
+        state.stopped = state.message = state.kept_epoch = None
         state.force_report = False
         if state.record_hold:
             state.hold_reported = True
@@ -758,6 +768,9 @@ class TrainingController(QObject):
             :mod:`gui.views.frame`); reports carry their frames as
             ``frames``. Picklable specs are computed in the render process,
             others in the render thread.
+        split -- how validation rows are chosen for the next trainer: None
+            (random, stratified for classes) or "last" (the end of a time
+            series: no future leaking into training).
         """
         unknown = set(fields) - CONFIGURE_FIELDS
         if unknown:

@@ -12,7 +12,10 @@ does, and encodes them with ``gui.gif.encoder``.
 
 Frames are taken at ``--frames`` epochs spread evenly from 0 to the model's
 ``max_epochs`` (or every ``--every`` epochs), plus the final state when
-training stops early (divergence). With early stopping on, the end is not
+training stops early (divergence). Like the window's recording, a GIF holds
+at most ``MAX_FRAMES`` (300) frames: ``--frames`` above that is refused, and
+``--every`` on a longer run is thinned to every 2K, 4K, ... epochs (said on
+stderr), so memory stays bounded however long the run. With early stopping on, the end is not
 known in advance: the recorder's bounded buffer spreads the frames instead.
 """
 
@@ -24,7 +27,7 @@ import os
 import sys
 from pathlib import Path
 
-from gui.gif.encoder import MAX_FPS, MAX_HOLD_SECONDS, MAX_WIDTH, MIN_FPS, MIN_WIDTH
+from gui.gif.encoder import MAX_FPS, MAX_FRAMES, MAX_HOLD_SECONDS, MAX_WIDTH, MIN_FPS, MIN_WIDTH
 
 DEFAULT_FRAMES = 100
 DEFAULT_FPS = 15.0
@@ -50,9 +53,11 @@ def add_gif_arguments(parser: argparse.ArgumentParser) -> None:
                        f"{RENDER_SIZE['data+loss'][0]} for data+loss)")
     spacing = group.add_mutually_exclusive_group()
     spacing.add_argument("--frames", type=int, metavar="N",
-                         help=f"number of frames, spread evenly over the run (default {DEFAULT_FRAMES}; "
-                         "with early stopping, between half that and that many)")
-    spacing.add_argument("--every", type=int, metavar="K", help="take a frame every K epochs instead")
+                         help=f"number of frames, 2 to {MAX_FRAMES}, spread evenly over the run (default "
+                         f"{DEFAULT_FRAMES}; with early stopping, between half that and that many)")
+    spacing.add_argument("--every", type=int, metavar="K",
+                         help=f"take a frame every K epochs instead (at most {MAX_FRAMES} frames, as in the "
+                         "window: a longer run takes one every 2K, 4K, ... epochs)")
     group.add_argument("--layout", choices=("data", "data+loss"), default="data+loss",
                        help="data view only, or data view and loss curve side by side (default data+loss)")
     group.add_argument("--no-loop", action="store_true", help="play once instead of looping forever")
@@ -66,15 +71,19 @@ def check_gif_arguments(args: argparse.Namespace) -> str | None:
         return f"--fps must be between {MIN_FPS:g} and {MAX_FPS:g}, got {args.fps:g}"
     if args.width is not None and not (MIN_WIDTH <= args.width <= MAX_WIDTH):
         return f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} pixels, got {args.width}"
-    if args.frames is not None and args.frames < 2:
-        return f"--frames must be at least 2, got {args.frames}"
+    if args.frames is not None and not (2 <= args.frames <= MAX_FRAMES):
+        return f"--frames must be between 2 and {MAX_FRAMES}, got {args.frames}"
     if args.every is not None and args.every < 1:
         return f"--every must be at least 1, got {args.every}"
     if not (0 <= args.hold <= MAX_HOLD_SECONDS) or math.isnan(args.hold):
         return f"--hold must be between 0 and {MAX_HOLD_SECONDS:g} seconds, got {args.hold:g}"
     output = Path(args.output).expanduser()
+    if output.suffix.lower() != ".gif" and not output.is_dir():
+        return f"--output {args.output}: the file name must end in .gif (this command writes a GIF)"
     if output.is_dir():
         return f"--output {args.output} is a folder; give a file name such as {output / 'training.gif'}"
+    if output.exists() and not output.is_file():
+        return f"--output {args.output} is not a regular file (a device or a pipe); give a file name"
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         return f"--output: the folder {folder} does not exist"
@@ -86,13 +95,46 @@ def check_gif_arguments(args: argparse.Namespace) -> str | None:
 def frame_epochs(max_epochs: int, frames: int | None, every: int | None) -> list[int]:
     """The epochs at which frames are taken: ``frames`` epochs spread evenly
     over ``0..max_epochs`` (``round(linspace)``, duplicates removed), or
-    ``0, every, 2*every, ...`` up to ``max_epochs``."""
+    ``0, k, 2k, ...`` up to ``max_epochs`` with ``k = thinned_every(...)``.
+
+    Never more than ``MAX_FRAMES`` frames, counting a final one at
+    ``max_epochs`` that is off the ``k`` grid (the run's last state is
+    always captured).
+    """
     import numpy as np
 
     if every is not None:
-        return list(range(0, max_epochs + 1, every))
+        return list(range(0, max_epochs + 1, thinned_every(max_epochs, every)))
     count = DEFAULT_FRAMES if frames is None else frames
+    if not 2 <= count <= MAX_FRAMES:
+        raise ValueError(f"frames must be between 2 and {MAX_FRAMES}, got {count}")
     return sorted({int(epoch) for epoch in np.linspace(0, max_epochs, count).round()})
+
+
+def thinned_every(max_epochs: int, every: int) -> int:
+    """The epochs between frames for ``--every``: ``every`` doubled until a
+    run of ``max_epochs`` gives at most ``MAX_FRAMES`` frames (with the final
+    state). The window's recorder thins the same way: over its cap it drops
+    every other frame and doubles its spacing."""
+    if every < 1:
+        raise ValueError(f"every must be at least 1, got {every}")
+    max_epochs = max(0, int(max_epochs))
+    while max_epochs // every + 1 + (max_epochs % every != 0) > MAX_FRAMES:
+        every *= 2
+    return every
+
+
+def thinning_note(model, args: argparse.Namespace) -> str | None:
+    """A sentence for stderr when ``--every`` was thinned for this model's
+    ``max_epochs``, else None."""
+    if args.every is None:
+        return None
+    max_epochs = int(model.get_params().get("max_epochs") or 0)
+    every = thinned_every(max_epochs, args.every)
+    if every == args.every:
+        return None
+    return (f"--every {args.every} would take {max_epochs // args.every + 1} frames over {max_epochs} epochs; "
+            f"at most {MAX_FRAMES} are kept, so one every {every} epochs")
 
 
 def render_size(layout: str, width: int | None) -> tuple[tuple[int, int], tuple[int, int] | None]:
@@ -121,6 +163,7 @@ def run_gif(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         dataset, model, transform = build_run(args)
     except (ValueError, OSError) as error:
         return _fail(parser, str(error), 2)
+    thinned = thinning_note(model, args)
     try:
         frames, note = render_run(dataset, model, transform, args)
     except ValueError as error:  # the model rejects the data or a parameter
@@ -133,8 +176,9 @@ def run_gif(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         info = write_gif(frames, Path(args.output).expanduser(), options)
     except OSError as error:
         return _fail(parser, f"cannot write {args.output}: {error.strerror or error}", 1)
-    if note:
-        print(note, file=sys.stderr)
+    for remark in (thinned, note):
+        if remark:
+            print(remark, file=sys.stderr)
     print(f"{info.path}: {info.n_frames} frames, {info.width}x{info.height}, "
           f"{info.duration:.1f} s, {describe_size(info.size_bytes)}")
     return 0
@@ -165,8 +209,11 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     app.setStyle("Fusion")  # the window's style
 
     X, y = dataset.X, dataset.y
+    # The window's split; no per-epoch history (the loss view keeps the curves
+    # in bounded memory: a run of millions of epochs must not grow without end).
     trainer = Trainer(model, transform.transform(X) if transform is not None else X, y,
-                      validation_fraction=model.validation_fraction)
+                      validation_fraction=model.validation_fraction, keep_history=False,
+                      split="last" if dataset.time is not None else None)
     val_mask = np.zeros(dataset.n_samples, dtype=bool)
     val_mask[trainer.val_index] = True
 

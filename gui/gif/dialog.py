@@ -3,8 +3,9 @@ with a live estimate of the file size and play length; writes the file with
 ``gui.gif.encoder`` and says where it went.
 
 The dialog works on a snapshot of the recorded frames and never changes the
-recorder: a failed write (an unwritable folder, a full disk) shows an error and
-leaves every frame there to try again.
+recorder: a failed write (an unwritable folder, a full disk) shows a
+plain-text error, leaves any file already at the path as it was (the encoder
+writes beside it and renames), and keeps every frame to try again.
 """
 
 from __future__ import annotations
@@ -209,12 +210,13 @@ class ExportGifDialog(QDialog):
         try:
             info = write_gif(self._frames, path, self.options())
         except (OSError, ValueError) as error:
-            QGuiApplication.restoreOverrideCursor()
             reason = getattr(error, "strerror", None) or str(error)
-            self._show_error(f"Could not write the GIF to {path}:\n{reason}\n\nThe recorded frames are kept; "
-                             "choose another file and try again.")
+            unchanged = "The file already there is unchanged. " if path.is_file() else ""
+            self._show_error(f"Could not write the GIF to {path}:\n{reason}\n\n{unchanged}The recorded frames "
+                             "are kept: choose another file and try again.")
             return None
-        QGuiApplication.restoreOverrideCursor()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         self.result_info = info
         self.path_edit.setText(str(path))
         self.result_label.setText(

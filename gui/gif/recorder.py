@@ -32,9 +32,11 @@ from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
+from gui.gif.encoder import MAX_FRAMES
+
 LAYOUTS = ("data", "data+loss")
 LAYOUT_LABELS = {"data": "Data view only", "data+loss": "Data view + loss curve"}
-DEFAULT_MAX_FRAMES = 300  # ~15-20 MB compressed at 480 px high; 10-20 s of GIF
+DEFAULT_MAX_FRAMES = MAX_FRAMES  # ~15-20 MB compressed at 480 px high; 10-20 s of GIF
 DEFAULT_TARGET_FRAMES = 250  # what the automatic "every" aims at when max_epochs is known
 DEFAULT_FRAME_HEIGHT = 480  # pictures are downscaled to at most this many pixels high
 EVERY_CHOICES = (1, 2, 5, 10, 20, 50, 100)  # the Record menu's fixed choices (plus Auto)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -107,10 +108,13 @@ class DatasetPanel(QWidget):
 
     - ``dataset_chosen(Dataset)``: the person made or picked new data.
     - ``features_chosen(int, int)``: the columns on the view's axes changed.
+    - ``two_features_toggled(bool)``: train on the two shown features only
+      (the surface is then the whole model, not a slice), or on all.
     """
 
     dataset_chosen = Signal(object)
     features_chosen = Signal(int, int)
+    two_features_toggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,6 +175,12 @@ class DatasetPanel(QWidget):
         self.y_combo.currentIndexChanged.connect(self._on_feature_chosen)
         features.addRow("Horizontal", self.x_combo)
         features.addRow("Vertical", self.y_combo)
+        self.two_features_check = QCheckBox("Train on these two features only")
+        self.two_features_check.setToolTip(
+            "With more than two features the picture is a slice: the other features are held at their mean. "
+            "Train on the two shown features alone and the picture is the whole model.")
+        self.two_features_check.toggled.connect(self.two_features_toggled)
+        features.addRow(self.two_features_check)
         self.features_row.setVisible(False)
         layout.addWidget(self.features_row)
 
@@ -296,7 +306,8 @@ class DatasetPanel(QWidget):
         if source is None or source[0] != "generator":
             return
         seed = self.generator_options().seed
-        seed.setValue(seed.value() + 1)  # regenerates through _on_option_changed
+        # regenerates through _on_option_changed; from the largest seed back to 0
+        seed.setValue(seed.value() + 1 if seed.value() < seed.maximum() else seed.minimum())
 
     def _on_load_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, "Load CSV", "", "CSV files (*.csv *.tsv *.txt);;All files (*)")
@@ -382,21 +393,35 @@ class DatasetPanel(QWidget):
                 combo.addItem(name)
             combo.setCurrentIndex(min(default, dataset.n_features - 1))
             combo.blockSignals(False)
-        self.features_row.setVisible(dataset.n_features > 2)
+        self._refuse_the_other_feature()
+        # A time series' features are its past values: the view is the
+        # series over time, with no axes to choose.
+        self.features_row.setVisible(dataset.n_features > 2 and dataset.time is None)
 
     def shown_features(self) -> tuple[int, int]:
         return (max(self.x_combo.currentIndex(), 0), max(self.y_combo.currentIndex(), 0))
 
     def set_shown_features(self, first: int, second: int) -> None:
         """Choose the axes' features as the person would (emits features_chosen)."""
+        if first == second:
+            raise ValueError(f"the two axes need two different features, got {first} twice")
         for combo, index in ((self.x_combo, first), (self.y_combo, second)):
             combo.blockSignals(True)
             combo.setCurrentIndex(index)
             combo.blockSignals(False)
         self._on_feature_chosen()
 
+    def _refuse_the_other_feature(self) -> None:
+        """Each combo offers every feature but the one on the other axis (the
+        same feature twice would draw a line, not a plane)."""
+        for combo, other in ((self.x_combo, self.y_combo), (self.y_combo, self.x_combo)):
+            model = combo.model()
+            for row in range(combo.count()):
+                model.item(row).setEnabled(row != other.currentIndex())
+
     def _on_feature_chosen(self, *_args) -> None:
+        self._refuse_the_other_feature()
         first, second = self.shown_features()
         if first == second:
-            return  # the same feature twice draws nothing useful; wait for the other combo
+            return  # not offered; set programmatically: wait for the other combo
         self.features_chosen.emit(first, second)

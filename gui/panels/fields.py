@@ -12,6 +12,7 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QSizePolicy,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
@@ -428,4 +429,12 @@ class FittingStack(QStackedWidget):
         return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
 
     def _on_current_changed(self, _index: int) -> None:
+        # Pages not shown must not hold the stack open: the stacked layout
+        # takes the largest page's minimum size otherwise.
+        for index in range(self.count()):
+            page = self.widget(index)
+            ignored = QSizePolicy.Policy.Ignored
+            page.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+            if page is not self.currentWidget():
+                page.setSizePolicy(ignored, ignored)
         self.updateGeometry()

@@ -206,13 +206,17 @@ class ModelPanel(QWidget):
 
     def next_seed(self) -> int | None:
         """Move the model's seed on by one (Reset: new initial weights, still
-        reproducible). Returns the new seed, or None without a seed (no seed:
-        every start draws new weights anyway)."""
+        reproducible), from the largest seed back to the smallest. Returns the
+        new seed, or None without a seed (no seed: every start draws new
+        weights anyway)."""
         form = self.form()
         field = form.fields.get("random_state")
         if field is None or field.value() is None:
             return None
+        declared = next(param for param in self.model_class.PARAMS if param.name == "random_state")
         seed = field.value() + 1
+        if seed > declared.high:  # past the largest seed: round to the first, like a counter
+            seed = int(declared.low)
         field.set_value(seed)
         return seed
 

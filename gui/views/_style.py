@@ -233,6 +233,13 @@ class PlotView(QtWidgets.QWidget):
         layout.setSpacing(0)
         layout.addWidget(self._legend_canvas)
         layout.addWidget(self._canvas, 1)
+        # A line under the plot for what the picture leaves out (a slice).
+        self.caption = QtWidgets.QLabel()
+        self.caption.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # it quotes feature names
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("color: #8a5a00; padding: 2px 8px 4px 8px; background: white;")
+        self.caption.hide()
+        layout.addWidget(self.caption)
         self.setMinimumSize(240, 200)
 
         self.legend = pg.LegendItem(colCount=1, labelTextColor=FOREGROUND,
@@ -280,6 +287,12 @@ class PlotView(QtWidgets.QWidget):
     def _on_view_range_changed(self, *args) -> None:
         if self._frame_locked:
             self._view_range_changed()
+
+    def set_caption(self, text: str) -> None:
+        """A line of plain text under the plot ("" hides it)."""
+        if text != self.caption.text():
+            self.caption.setText(text)
+        self.caption.setVisible(bool(text))
 
     def set_axis_labels(self, x: str, y: str) -> None:
         """Axis titles (e.g. the feature names)."""

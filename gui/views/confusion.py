@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from datasets import MAX_CLASSES
 
@@ -12,6 +12,8 @@ from ._colormaps import SEQUENTIAL_CMAP
 from ._style import PlotView, set_label, tick_font
 from .colors import FOREGROUND
 
+#: widest a class name on the left axis may be (pixels); longer ones are elided
+MAX_NAME_WIDTH = 110
 _DARK_TEXT = FOREGROUND
 _LIGHT_TEXT = (255, 255, 255)
 
@@ -49,7 +51,38 @@ class ConfusionView(PlotView):
             self.plot_item.addItem(label)
             self.cell_labels.append(label)
         self._names: tuple[str, ...] | None = None
+        self._title: str | None = None
+        self._shown_names: tuple | None = None
         self._lut = SEQUENTIAL_CMAP.getLookupTable(nPts=256)
+
+    def _set_tick_names(self) -> None:
+        """The class names on both axes, elided to what fits: a cell's width
+        on the bottom axis (names never run into each other), at most
+        MAX_NAME_WIDTH on the left one (the matrix keeps its room). The full
+        names are in the tooltip."""
+        names = self._names
+        if not names:
+            return
+        k = len(names)
+        metrics = QtGui.QFontMetrics(tick_font())
+        elide = QtCore.Qt.TextElideMode.ElideRight
+        cell = max(12, int(self.plot_item.vb.width() / k) - 8) if self.plot_item.vb.width() > 0 else MAX_NAME_WIDTH
+        bottom = [metrics.elidedText(name, elide, cell) for name in names]
+        left = [metrics.elidedText(name, elide, MAX_NAME_WIDTH) for name in names]
+        if (bottom, left) == self._shown_names:
+            return
+        self._shown_names = (bottom, left)
+        self.plot_item.getAxis("bottom").setTicks([[(i + 0.5, name) for i, name in enumerate(bottom)]])
+        axis = self.plot_item.getAxis("left")
+        axis.setTicks([[(i + 0.5, name) for i, name in enumerate(left)]])
+        # A vertical axis sizes itself to its labels only after a paint,
+        # dropping the ones that do not fit meanwhile: size it now.
+        axis.setWidth(max(metrics.horizontalAdvance(name) for name in left) + 34)
+        self.setToolTip("Classes: " + ", ".join(names))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._set_tick_names()
 
     def set_matrix(self, cm, class_names) -> None:
         """Show ``cm`` (k x k integer counts; ``cm[i, j]`` = rows of true
@@ -70,14 +103,7 @@ class ConfusionView(PlotView):
         if class_names != self._names:
             self._names = class_names
             self.image_item.setRect(0, 0, k, k)
-            ticks = [[(i + 0.5, name) for i, name in enumerate(class_names)]]
-            self.plot_item.getAxis("bottom").setTicks(ticks)
-            left = self.plot_item.getAxis("left")
-            left.setTicks(ticks)
-            # A vertical axis sizes itself to its labels only after a paint,
-            # dropping the ones that do not fit meanwhile: size it now.
-            metrics = QtGui.QFontMetrics(tick_font())
-            left.setWidth(max(metrics.horizontalAdvance(name) for name in class_names) + 34)
+            self._set_tick_names()
             self.plot_item.vb.setRange(xRange=(0, k), yRange=(0, k), padding=0.02)
             for index, label in enumerate(self.cell_labels):
                 row, col = divmod(index, MAX_CLASSES)
@@ -91,8 +117,10 @@ class ConfusionView(PlotView):
                 label = self.cell_labels[row * MAX_CLASSES + col]
                 label.setText(f"{int(cm[row, col])}",
                               color=_LIGHT_TEXT if share[row, col] > 0.55 else _DARK_TEXT)
-        total = counts.sum()
-        accuracy = np.trace(counts) / total if total > 0 else float("nan")
-        title = f"accuracy {100 * accuracy:.1f}%" if total > 0 else ""
-        self.plot_item.setTitle(title, color="#{:02x}{:02x}{:02x}".format(*FOREGROUND),
-                                size="10pt")
+        # Which rows it counts, not another accuracy: the loss view's
+        # readout has one per split (training, validation).
+        total = int(counts.sum())
+        title = f"all {total:,} rows, training and validation" if total > 0 else ""
+        if title != self._title:
+            self._title = title
+            self.plot_item.setTitle(title, color="#{:02x}{:02x}{:02x}".format(*FOREGROUND), size="10pt")

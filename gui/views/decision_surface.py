@@ -75,6 +75,7 @@ class DecisionSurface(View):
         dataset = data.dataset
         self.widget.set_data(data.xy(), dataset.y, list(dataset.class_names), data.val_mask)
         self.widget.set_axis_labels(*data.axis_names())
+        self.widget.set_caption(data.slice_note())
 
     def spec(self) -> DecisionSurfaceSpec | None:
         if self.data is None or self.data.dataset.n_samples == 0:

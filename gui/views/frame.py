@@ -250,6 +250,18 @@ class DataContext:
             return np.column_stack([X[:, 0], np.zeros(len(X))])
         return X[:, list(self.shown)]
 
+    def slice_note(self) -> str:
+        """What a picture over the two shown features leaves out, in words
+        ("" when it shows every feature): the other features' held values."""
+        base = self.base
+        if base is None:
+            return ""
+        names = self.dataset.feature_names
+        held = [f"{names[j]} = {base[j]:.3g}" for j in range(len(names)) if j not in self.shown]
+        listed = ", ".join(held[:4]) + (f" and {len(held) - 4} more" if len(held) > 4 else "")
+        return (f"A slice through {len(names)} features: the model's output where {listed} "
+                f"(held at their mean); the points are every row, whatever their other features.")
+
     def axis_names(self) -> tuple[str, str]:
         names = self.dataset.feature_names
         if len(names) == 1:

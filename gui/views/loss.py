@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ._decimate import GrowingArray, PeakPyramid, peak_display
-from ._style import DISPLAY_LIMIT, AxisItem, as_1d, displayable, make_layout_widget, set_label, style_plot
-from .colors import FOREGROUND, GRID_ALPHA, TRAIN_COLOR, VALIDATION_COLOR
+from ._history import PeakHistory
+from ._style import DISPLAY_LIMIT, AxisItem, as_1d, displayable, make_layout_widget, set_label, style_plot, tick_font
+from .colors import FOREGROUND, GRID_ALPHA, MUTED, TRAIN_COLOR, VALIDATION_COLOR
 
 SERIES = ("loss", "val_loss", "score", "val_score")
 METRICS = ("accuracy", "R²")
@@ -286,7 +287,13 @@ class LossCurve(QtWidgets.QGraphicsPathItem):
         self.setPen(pen)
         self.opts = {"pen": pen, "antialias": False, "autoDownsample": True,
                      "downsampleMethod": "peak", "clipToView": True}
-        self._on_log_mode = on_log_mode  # called when the plot switches log mode
+        # Called when the plot switches log mode. Held weakly: a bound method
+        # of the loss view would make a reference cycle (view -> curve ->
+        # method -> view), and when Python's cyclic collector broke it, the
+        # view could be destroyed from inside this item's destructor, its
+        # scene then clearing items half-way through their own destruction
+        # (a segfault in QGraphicsScene::clear(), seen on Python 3.13).
+        self._on_log_mode = None if on_log_mode is None else weakref.WeakMethod(on_log_mode)
         self.log_y = False
         self._x: np.ndarray | None = None
         self._y: np.ndarray | None = None
@@ -330,8 +337,9 @@ class LossCurve(QtWidgets.QGraphicsPathItem):
         y_mode = bool(y_mode)
         if y_mode != self.log_y:
             self.log_y = y_mode
-            if self._on_log_mode is not None:
-                self._on_log_mode()
+            callback = None if self._on_log_mode is None else self._on_log_mode()
+            if callback is not None:
+                callback()
 
     def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802 - pyqtgraph hook
         rect = self._data_rect
@@ -396,15 +404,80 @@ class _Header(QtWidgets.QWidget):
             self.setFixedHeight(height)
 
 
+class _Marks:
+    """Events marked on the loss plot: a dashed vertical line at an epoch and
+    a short label at its top ("lr 0.01→0.1", "data edited", "kept epoch 21").
+
+    Plain Qt items (a path for the lines, simple text items that ignore the
+    plot's scaling), so the plot's repaints call no Python for them. The
+    lines span the visible y range, refitted when it changes.
+    """
+
+    MAX_MARKS = 12  # the newest are kept
+
+    def __init__(self, plot: pg.PlotItem):
+        self._plot = plot
+        pen = QtGui.QPen(QtGui.QColor(*MUTED))
+        pen.setCosmetic(True)
+        pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+        self.lines = QtWidgets.QGraphicsPathItem()
+        self.lines.setPen(pen)
+        self.lines.setZValue(-5)
+        plot.addItem(self.lines, ignoreBounds=True)
+        self.labels: list[QtWidgets.QGraphicsSimpleTextItem] = []
+        self.marks: list[tuple[float, str]] = []
+        self._font = tick_font()
+        plot.vb.sigYRangeChanged.connect(self._place)
+
+    def add(self, epoch: float, text: str) -> None:
+        self.marks = (self.marks + [(float(epoch), text)])[-self.MAX_MARKS:]
+        while len(self.labels) < len(self.marks):
+            label = QtWidgets.QGraphicsSimpleTextItem()
+            label.setFont(self._font)
+            label.setBrush(QtGui.QColor(*FOREGROUND))
+            label.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            label.setZValue(-4)
+            self._plot.addItem(label, ignoreBounds=True)
+            self.labels.append(label)
+        for label, (epoch, text) in zip(self.labels, self.marks):
+            label.setText(text)
+            label.setToolTip(f"epoch {epoch:g}: {text}")
+            label.show()
+        self._place()
+
+    def clear(self) -> None:
+        self.marks = []
+        for label in self.labels:
+            label.hide()
+        self.lines.setPath(QtGui.QPainterPath())
+
+    def _place(self, *_args) -> None:
+        if not self.marks:
+            return
+        low, high = self._plot.vb.viewRange()[1]
+        path = QtGui.QPainterPath()
+        for index, (epoch, _text) in enumerate(self.marks):
+            path.moveTo(epoch, low)
+            path.lineTo(epoch, high)
+            # labels stagger down a line each, so near marks don't overwrite each other
+            label = self.labels[index]
+            label.setPos(epoch, high)
+            label.setTransform(QtGui.QTransform.fromTranslate(3, 2 + 13 * (index % 3)))
+        self.lines.setPath(path)
+
+
 class LossView(QtWidgets.QWidget):
     """Training and validation loss (top plot) and the metric (bottom plot,
     accuracy or R²) against the epoch, with a log-scale switch for the loss.
 
     ``append`` is called about 60 times a second with every epoch since the
-    previous call. The full history is kept in growing NumPy buffers; what is
-    drawn is decimated through a min/max pyramid (:mod:`._decimate`) to about
-    two points per pixel column of the visible x range, so a frame costs the
-    same after a million epochs as after a thousand, and no spike is lost.
+    previous call. The epochs are kept in bounded memory (:mod:`._history`:
+    the newest 65,536 as they are, older ones as min/max blocks of 2, 4, 8,
+    ... epochs; a few MB however long the run) and what is drawn is
+    decimated from them to about two points per pixel column of the visible
+    x range, so a frame costs the same after a million epochs as after a
+    thousand, and no spike is lost. The whole run, and any zoom that reaches
+    the newest epoch, are drawn exactly as from every epoch.
     The curves also keep pyqtgraph's ``peak`` auto-downsampling and
     clip-to-view, which then have little left to do.
 
@@ -480,11 +553,11 @@ class LossView(QtWidgets.QWidget):
         self.loss_plot.addItem(self._range_items["loss"])
         self.metric_plot.addItem(self._range_items["score"])
 
-        self._epochs = GrowingArray()
-        # The four series side by side, (4, n): one NumPy call per pyramid
-        # level updates all of them (per series it was ~100 small calls a frame).
-        self._values = GrowingArray(rows=len(SERIES))
-        self._pyramid = PeakPyramid()
+        # The four series side by side, (4, n): one NumPy call per level
+        # updates all of them (per series it was ~100 small calls a frame).
+        # Bounded: the newest epochs as they are, older ones as min/max
+        # blocks, a few MB however long the run (see _history).
+        self._history = PeakHistory(rows=len(SERIES))
         self._row = {name: row for row, name in enumerate(SERIES)}
         self._shown: dict[str, tuple] = {}
         # finite extent of each plot's values: [min, max, smallest positive]
@@ -492,6 +565,7 @@ class LossView(QtWidgets.QWidget):
         self._metric = "accuracy"
         for plot in (self.loss_plot, self.metric_plot):
             plot.vb.sigXRangeChanged.connect(self._on_x_range_changed)
+        self.marks = _Marks(self.loss_plot)
         self.reset("accuracy")
 
     # -- public API ----------------------------------------------------------
@@ -502,9 +576,8 @@ class LossView(QtWidgets.QWidget):
             raise ValueError(f"metric_name must be one of {METRICS}, got {metric_name!r}")
         self._metric = metric_name
         self._stale = False
-        self._epochs.clear()
-        self._values.clear()
-        self._pyramid.clear()
+        self._history.clear()
+        self.marks.clear()
         for name in SERIES:
             self.curves[name].setData([], [])
         self._shown.clear()
@@ -520,6 +593,12 @@ class LossView(QtWidgets.QWidget):
             plot.enableAutoRange()
         self.epoch_label.set_runs([("epoch 0", None, True), _GAP, _TRAIN_KEY, ("  ", None, False), _VAL_KEY])
         self.readout.set_runs([(f"loss –  ·  {metric_name} –", None, False)])
+
+    def add_mark(self, epoch: float, text: str) -> None:
+        """Mark an event at ``epoch`` on the loss plot (a live change of the
+        learning rate, an edit of the data, training going on after a stop,
+        the epoch early stopping kept): a dashed line and ``text``."""
+        self.marks.add(epoch, text)
 
     def append(self, epochs, loss, val_loss, score, val_score, *, redraw: bool = True) -> None:
         """Add epochs to the curves.
@@ -543,13 +622,11 @@ class LossView(QtWidgets.QWidget):
                    zip(SERIES, (loss, val_loss, score, val_score))}
         if m == 0:
             return
-        previous = self._epochs.values[-1] if self._epochs.size else -np.inf
+        previous = self._history.last_x if self._history.size else -np.inf
         if not (epochs[0] > previous and np.all(np.diff(epochs) > 0)):
             raise ValueError(f"epochs must increase after the last shown epoch "
                              f"{previous}, got {epochs[:5].tolist()}...")
-        self._epochs.extend(epochs)
-        self._values.extend(np.vstack([columns[name] for name in SERIES]))
-        self._pyramid.update(self._values.values)
+        self._history.append(epochs, np.vstack([columns[name] for name in SERIES]))
         self._update_ranges(columns)
         self._stale = True
         if redraw:
@@ -587,16 +664,20 @@ class LossView(QtWidgets.QWidget):
 
     @property
     def n_epochs(self) -> int:
-        """Number of epochs held."""
-        return self._epochs.size
+        """Number of epochs appended since the last reset."""
+        return self._history.size
 
     def data(self, name: str) -> np.ndarray:
-        """The full history of ``name`` ("epoch" or one of SERIES), a copy."""
+        """The newest epochs' values of ``name`` ("epoch" or one of SERIES)
+        as they are, a copy: every epoch of a run up to ``RAW_LIMIT`` (65,536)
+        epochs, the newest ``RAW_LIMIT`` of a longer one (older epochs are
+        kept as the min/max blocks the curves are drawn from)."""
+        x, values = self._history.raw()
         if name == "epoch":
-            return self._epochs.values.copy()
+            return x.copy()
         if name not in self._row:
             raise ValueError(f"name must be 'epoch' or one of {SERIES}, got {name!r}")
-        return self._values.values[self._row[name]].copy()
+        return values[self._row[name]].copy()
 
     # -- drawing -------------------------------------------------------------
     def _on_log_check_toggled(self, checked: bool) -> None:
@@ -616,20 +697,18 @@ class LossView(QtWidgets.QWidget):
     def _visible_span(self, plot: pg.PlotItem) -> tuple[int, int, int]:
         """Sample range [start, stop) in view, and the block budget (one
         block per pixel column)."""
-        n = self._epochs.size
         vb = plot.vb
         width = int(vb.width()) if vb.width() > 1 else 800
         if vb.autoRangeEnabled()[0]:
-            return 0, n, width
+            return 0, self._history.size, width
         x_low, x_high = vb.viewRange()[0]
-        start, stop = np.searchsorted(self._epochs.values, (x_low, x_high))
-        return max(0, int(start) - 1), min(n, int(stop) + 1), width
+        start, stop = self._history.span(x_low, x_high)
+        return start, stop, width
 
     def _redraw(self) -> None:
-        n = self._epochs.size
+        n = self._history.size
         if n == 0:
             return
-        x = self._epochs.values
         decimated = {}  # the x-linked plots usually share one span: decimate once
         for plot, names in ((self.loss_plot, SERIES[:2]), (self.metric_plot, SERIES[2:])):
             start, stop, width = self._visible_span(plot)
@@ -641,7 +720,7 @@ class LossView(QtWidgets.QWidget):
             if key not in decimated:
                 # All four rows at once, and their ranges and gaps: a few
                 # NumPy calls per frame rather than a few per curve.
-                xs, ys = peak_display(x, self._values.values, self._pyramid, start, stop, width)
+                xs, ys = self._history.display(start, stop, width)
                 ys = displayable(ys)
                 decimated[key] = (xs, ys, np.fmin.reduce(ys, axis=1), np.fmax.reduce(ys, axis=1),
                                   np.isnan(ys).any(axis=1))
@@ -662,7 +741,7 @@ class LossView(QtWidgets.QWidget):
     def _update_ranges(self, columns: dict) -> None:
         """Grow each plot's extent by the new values; its _RangeItem turns it
         into the auto-range's (coarse) target."""
-        first, last = float(self._epochs.values[0]), float(self._epochs.values[-1])
+        first, last = self._history.first_x, self._history.last_x
         for key, names in (("loss", SERIES[:2]), ("score", SERIES[2:])):
             extent = self._extent[key]
             for name in names:
@@ -678,11 +757,11 @@ class LossView(QtWidgets.QWidget):
             self._range_items[key].set_extent((first, last), tuple(extent) if has_values else None)
 
     def _update_readout(self) -> None:
-        newest = self._values.values[:, -1]
+        newest = self._history.latest
         last = {name: float(newest[row]) for name, row in self._row.items()}
         metric = self._metric
         has_validation = math.isfinite(last["val_loss"]) or math.isfinite(last["val_score"])
-        epoch = (f"epoch {int(self._epochs.values[-1]):,}", None, True)
+        epoch = (f"epoch {int(self._history.last_x):,}", None, True)
         if has_validation:
             self.epoch_label.set_runs([epoch, _GAP, _TRAIN_KEY, ("  ", None, False), _VAL_KEY])
         else:

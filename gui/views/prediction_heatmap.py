@@ -42,6 +42,7 @@ class PredictionHeatmap(View):
         super().set_data(data)
         self.widget.set_data(data.xy(), first_column(data.dataset.y), data.val_mask)
         self.widget.set_axis_labels(*data.axis_names())
+        self.widget.set_caption(data.slice_note())
 
     def spec(self) -> PredictionPlaneSpec | None:
         if self.data is None or self.data.dataset.n_samples == 0:

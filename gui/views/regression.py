@@ -17,6 +17,7 @@ from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE
 from .grid import frame_range
 
 CURVE_POINTS = 400     # samples of the fitted curve across the frame
+DEFAULT_HORIZON = 50   # steps of the time series' forecast past the end
 HEATMAP_SIZE = 200     # grid points per axis of the prediction heatmap
 POINT_COLOR = PALETTE[0]
 POINT_EDGE = (45, 45, 45, 200)
@@ -212,7 +213,8 @@ class RegressionHeatmapView(GridFramedView):
 
 class PredictedActualView(PlotView):
     """Predicted against actual target, one point per row, with the y = x
-    line a perfect model would sit on and R² in the title. Suits data with
+    line a perfect model would sit on; the title says which rows (R² per
+    split is in the loss view's readout). Suits data with
     any number of features. ``set_data`` runs every frame (the predictions
     move), so the points are a :class:`~._scatter.UniformScatterItem`: one
     look for all, positions set in milliseconds even for 100k rows (a
@@ -243,22 +245,19 @@ class PredictedActualView(PlotView):
             self._y_true = y_true.copy()
             frame = frame_range(y_true)
             self.plot_item.vb.setRange(xRange=frame, yRange=frame, padding=0)
-        total = np.sum((y_true - y_true.mean()) ** 2) if y_true.size else 0.0
-        if y_true.size and finite.all() and total > 0:
-            with np.errstate(over="ignore"):                  # a wild model: R² -> -inf
-                r2 = 1.0 - np.sum((y_true - y_pred) ** 2) / total
-            self._set_title(f"R² = {r2:.3f}")
-        else:
-            self._set_title("")
+        self._set_title(f"all {y_true.size:,} rows, training and validation" if y_true.size else "")
 
     def _set_title(self, text: str) -> None:
-        self.plot_item.setTitle(text, color="#{:02x}{:02x}{:02x}".format(*FOREGROUND),
-                                size="10pt")
+        if text != getattr(self, "_title", None):
+            self._title = text
+            self.plot_item.setTitle(text, color="#{:02x}{:02x}{:02x}".format(*FOREGROUND), size="10pt")
 
 
 class TimeSeriesView(PlotView):
     """A signal over time (grey line; training samples filled, validation
-    samples hollow) and the model's one-step-ahead prediction."""
+    samples hollow), the model's one-step-ahead prediction, and its forecast
+    past the end (fed its own predictions, dashed) for ``horizon_box``
+    steps."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -274,6 +273,27 @@ class TimeSeriesView(PlotView):
         self.prediction_item = pg.PlotDataItem(pen=pg.mkPen(FIT_COLOR, width=2), antialias=True)
         self.prediction_item.setZValue(10)
         self.plot_item.addItem(self.prediction_item)
+        self.forecast_item = pg.PlotDataItem(
+            pen=pg.mkPen(FIT_COLOR, width=2, style=QtCore.Qt.PenStyle.DashLine), antialias=True)
+        self.forecast_item.setZValue(10)
+        self.plot_item.addItem(self.forecast_item)
+        # The forecast's length, under the plot.
+        row = QtWidgets.QHBoxLayout()
+        row.setContentsMargins(8, 2, 8, 4)
+        label = QtWidgets.QLabel("Forecast past the end:")
+        self.horizon_box = QtWidgets.QSpinBox()
+        self.horizon_box.setRange(0, 1000)
+        self.horizon_box.setSingleStep(10)
+        self.horizon_box.setValue(DEFAULT_HORIZON)
+        self.horizon_box.setSuffix(" steps")
+        tip = ("How far the dashed forecast runs past the last sample: the model is fed its own "
+               "predictions, one step at a time. 0 for none.")
+        for widget in (label, self.horizon_box):
+            widget.setToolTip(tip)
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.layout().addLayout(row)
+        self._step = 1.0
         self._samples = (pg.ScatterPlotItem(symbol="o", size=6, brush=pg.mkBrush(POINT_COLOR),
                                             pen=pg.mkPen(WHITE, width=0.8)),
                          pg.ScatterPlotItem(symbol="o", size=6, brush=pg.mkBrush(WHITE),
@@ -291,6 +311,8 @@ class TimeSeriesView(PlotView):
         val_mask = as_mask("val_mask", val_mask, time.shape[0])
         self._order = np.argsort(time, kind="stable")
         self._time = time[self._order]
+        self._last_value = y[self._order][-1:]
+        self.forecast_item.setData([], [])
         self.signal_item.setData(self._time, y[self._order])
         if val_mask.any():
             self.points_item.setData(
@@ -307,11 +329,29 @@ class TimeSeriesView(PlotView):
         self.plot_item.vb.setRange(xRange=frame_range(time, padding=0.02),
                                    yRange=frame_range(y), padding=0)
 
+    def set_forecast(self, time, values) -> None:
+        """The forecast past the end: ``time`` and ``values``, both (h,);
+        None hides it. The x range makes room for it."""
+        if time is None or len(time) == 0:
+            self.forecast_item.setData([], [])
+            return
+        time = as_1d("time", time, finite=True)
+        values = as_1d("values", values, time.shape[0])
+        # joined to the last sample, so the dashes continue the signal
+        x = np.concatenate([self._time[-1:], time]) if self._time.size else time
+        y = np.concatenate([self._last_value, displayable(values)]) if self._time.size else displayable(values)
+        self.forecast_item.setData(x, y)
+        end = float(time[-1])
+        if end > self.plot_item.vb.viewRange()[0][1]:
+            start = float(self._time[0]) if self._time.size else float(time[0])
+            self.plot_item.vb.setXRange(*frame_range(np.array([start, end]), padding=0.02), padding=0)
+
     def set_prediction(self, yhat) -> None:
         """The model's prediction for every sample (shape (n,), in the order
         given to :meth:`set_data`; NaN leaves a gap); None hides it."""
         if yhat is None:
             self.prediction_item.setData([], [])
+            self.forecast_item.setData([], [])
             return
         yhat = as_1d("yhat", yhat, self._time.shape[0])
         self.prediction_item.setData(self._time, displayable(yhat[self._order]))

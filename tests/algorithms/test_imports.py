@@ -50,12 +50,3 @@ def test_is_classifier_tells_the_models_apart():
     assert is_classifier(NeuralNetwork(task="classification"))
     assert not is_classifier(NeuralNetwork(task="regression"))
     assert not is_classifier(LinearRegression())
-
-
-def test_is_classifier_tells_the_models_apart():
-    from algorithms import LinearRegression, LogisticRegression, NeuralNetwork, is_classifier
-
-    assert is_classifier(LogisticRegression())
-    assert is_classifier(NeuralNetwork(task="classification"))
-    assert not is_classifier(NeuralNetwork(task="regression"))
-    assert not is_classifier(LinearRegression())

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gui.gif.cli import frame_epochs, render_size
+from gui.gif.cli import frame_epochs, render_size, thinned_every
+from gui.gif.encoder import MAX_FRAMES
 
 REPO = Path(__file__).resolve().parents[2]
 HEADLESS_ENV = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
@@ -89,6 +90,8 @@ def test_cli_every_k_epochs_play_once_and_csv(tmp_path):
         (["--fps", "abc"], "--fps"),
         (["--width", "5"], "--width"),
         (["--frames", "1"], "--frames"),
+        (["--frames", "1000000000"], "--frames"),  # was a 7.45 GiB allocation and a traceback
+        (["--frames", "301"], "300"),
         (["--every", "0"], "--every"),
         (["--frames", "5", "--every", "2"], "--every"),
         (["--hold", "-1"], "--hold"),
@@ -96,6 +99,11 @@ def test_cli_every_k_epochs_play_once_and_csv(tmp_path):
         (["--dataset", "nope"], "--dataset"),
         (["--model", "linear"], "--model"),
         (["--output", "/no/such/folder/x.gif"], "--output"),
+        (["--output", "out.png"], ".gif"),
+        (["--output", "out"], ".gif"),
+        (["--target", "label"], "--csv"),
+        (["--seed", "3000000000"], "--seed"),
+        (["--epochs", "-1"], "--epochs"),
         (["--csv", "/no/such/file.csv"], "file.csv"),
     ],
 )
@@ -113,6 +121,45 @@ def test_frame_plan():
     assert frame_epochs(500, 6, None) == [0, 100, 200, 300, 400, 500]
     assert frame_epochs(30, None, 10) == [0, 10, 20, 30]
     assert frame_epochs(4, 10, None) == [0, 1, 2, 3, 4]  # never more frames than epochs
+    with pytest.raises(ValueError, match="frames"):
+        frame_epochs(500, MAX_FRAMES + 1, None)
+
+
+def test_every_is_thinned_like_the_window_to_at_most_max_frames():
+    assert thinned_every(299, 1) == 1  # 300 frames: 0..299
+    assert thinned_every(300, 1) == 2  # 301 would be one too many
+    assert thinned_every(10_000, 1) == 64  # 157 frames + the last state (10000 is off the grid)
+    assert thinned_every(10_000, 3) == 48
+    assert thinned_every(10_000_000, 1) == 2**16
+    for max_epochs, every in [(10_000, 1), (10_000_000, 7), (301, 1), (599, 2), (0, 5)]:
+        plan = frame_epochs(max_epochs, None, every)
+        final = 0 if plan[-1] == max_epochs else 1
+        assert len(plan) + final <= MAX_FRAMES
+        step = thinned_every(max_epochs, every)
+        assert step % every == 0 and plan == list(range(0, max_epochs + 1, step))
+        # and no coarser than needed: half the spacing would be too many
+        if step > every:
+            assert len(range(0, max_epochs + 1, step // 2)) + (max_epochs % (step // 2) != 0) > MAX_FRAMES
+
+
+def test_every_on_a_long_run_takes_at_most_max_frames_and_says_so(tmp_path):
+    output = tmp_path / "long.gif"
+    result = run_gif("--dataset", "moons", "--samples", "60", "--hidden", "4", "--epochs", "301", "--every", "1",
+                     "--layout", "data", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ("--every 1 would take 302 frames over 301 epochs; "
+                                     "at most 300 are kept, so one every 2 epochs")
+    with Image.open(output) as gif:
+        assert gif.n_frames == 152  # epochs 0, 2, ..., 300 and the last one, 301
     data, loss = render_size("data+loss", 1800)
     assert data[0] + loss[0] == 1800 and loss is not None
     assert render_size("data", 300) == ((520, 460), None)  # drawn at least this big, scaled down on encode
+
+
+def test_an_output_that_is_a_pipe_is_refused_at_once(tmp_path):
+    pipe = tmp_path / "pipe.gif"
+    os.mkfifo(pipe)
+    result = run_gif("--epochs", "5", "--output", str(pipe))  # used to block on opening it
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"main.py gif: error: --output {pipe} is not a regular file (a device or a pipe); give a file name"]

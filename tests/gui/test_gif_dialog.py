@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from gui.gif.dialog import ExportGifDialog, default_path
@@ -77,6 +78,36 @@ def test_unwritable_path_shows_an_error_and_keeps_the_frames(qtbot, dialog, fram
     assert dialog.export() is not None
     with Image.open(tmp_path / "second try.gif") as gif:
         assert gif.n_frames == 20
+
+
+def test_a_write_failing_midway_shows_a_plain_error_and_keeps_the_old_file(qtbot, dialog, frames, tmp_path,
+                                                                          monkeypatch):
+    import errno
+    import os
+
+    from .test_gif_encoder import _FailingFile
+
+    # A name that would be bold if the message box read it as HTML.
+    target = tmp_path / "<b>bold<i>run.gif"
+    dialog.path_edit.setText(str(target))
+    assert dialog.export() is not None
+    old = target.read_bytes()
+    dialog.fps_spin.setValue(5)  # a different file this time
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda *args, **kwargs: _FailingFile(real_fdopen(*args, **kwargs), 2_000))
+    assert dialog.export() is None
+    qtbot.waitUntil(lambda: dialog.error_box is not None and dialog.error_box.isVisible())
+    box = dialog.error_box
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert str(target) in box.text() and os.strerror(errno.ENOSPC) in box.text()
+    assert "unchanged" in box.text() and "kept" in box.text()
+    assert target.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no partial file
+    box.accept()
+    monkeypatch.undo()
+    assert dialog.export() is not None  # the frames are all there to try again
+    with Image.open(target) as gif:
+        assert gif.n_frames == 20 and gif.info["duration"] == 200
 
 
 def test_export_action_in_the_window_and_the_recorder_keeps_its_frames(qtbot, tmp_path):

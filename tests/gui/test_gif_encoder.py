@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import numpy as np
@@ -135,6 +137,147 @@ def test_unwritable_path_raises_and_leaves_nothing(tmp_path):
         write_gif(moving_frames(3), tmp_path / "no-such-folder" / "x.gif")
     with pytest.raises(OSError):
         write_gif(moving_frames(3), tmp_path)  # a folder, not a file
+
+
+class _FailingFile:
+    """A binary file whose writes fail with "No space left on device" once
+    ``budget`` bytes have gone through (the rest is passed to ``inner``)."""
+
+    def __init__(self, inner, budget: int):
+        self._inner, self._budget = inner, budget
+
+    def write(self, data) -> int:
+        size = len(memoryview(data).cast("B"))
+        if size > self._budget:
+            self._inner.write(bytes(memoryview(data).cast("B")[: self._budget]))
+            self._budget = 0
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._budget -= size
+        return self._inner.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._inner.close()
+
+
+def _leftovers(folder: Path, keep: set[str]) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name not in keep)
+
+
+@pytest.mark.parametrize("budget", [0, 100, 5_000])
+def test_a_write_failing_midway_keeps_the_old_file_and_leaves_nothing(tmp_path, monkeypatch, budget):
+    target = tmp_path / "run.gif"
+    write_gif(moving_frames(4), target)
+    old = target.read_bytes()
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda *args, **kwargs: _FailingFile(real_fdopen(*args, **kwargs), budget))
+    with pytest.raises(OSError) as failure:
+        write_gif(moving_frames(30, height=90, width=120), target)
+    assert failure.value.errno == errno.ENOSPC
+    assert target.read_bytes() == old  # the previous GIF, untouched
+    assert _leftovers(tmp_path, {"run.gif"}) == []  # no partial file beside it
+    monkeypatch.undo()
+    with Image.open(target) as gif:
+        assert gif.n_frames == 4
+
+
+def test_a_full_disk_reported_only_at_fsync_keeps_the_old_file(tmp_path, monkeypatch):
+    """Some filesystems accept the writes and report the full disk when the
+    data is flushed: the rename must wait for the flush."""
+    target = tmp_path / "run.gif"
+    target.write_bytes(b"the old file")
+
+    def fsync(descriptor):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError):
+        write_gif(moving_frames(3), target)
+    assert target.read_bytes() == b"the old file"
+    assert _leftovers(tmp_path, {"run.gif"}) == []
+
+
+def test_a_new_file_that_fails_leaves_no_file(tmp_path, monkeypatch):
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda *args, **kwargs: _FailingFile(real_fdopen(*args, **kwargs), 50))
+    with pytest.raises(OSError):
+        write_gif(moving_frames(3), tmp_path / "new.gif")
+    assert _leftovers(tmp_path, set()) == []
+
+
+_FULL_DISK_SCRIPT = """
+import errno, os, subprocess, sys
+import numpy as np
+from gui.gif.encoder import write_gif
+folder = sys.argv[1]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder], check=True)
+target = os.path.join(folder, "run.gif")
+small = [np.zeros((20, 20, 3), np.uint8), np.full((20, 20, 3), 255, np.uint8)]
+write_gif(small, target)
+old = open(target, "rb").read()
+rng = np.random.default_rng(0)
+noisy = [rng.integers(0, 256, (200, 200, 3), dtype=np.uint8) for _ in range(10)]  # ~400 kB of GIF
+try:
+    write_gif(noisy, target)
+except OSError as error:
+    print("errno", errno.errorcode.get(error.errno))
+print("intact", open(target, "rb").read() == old)
+print("files", sorted(os.listdir(folder)))
+"""
+
+
+def test_a_full_filesystem_keeps_the_old_file(tmp_path):
+    """A real full disk: a 64 kB tmpfs mounted in a private mount namespace
+    (``unshare -r -m``: no root needed where user namespaces are allowed)."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        pytest.skip("unshare or mount is not installed")
+    probe = subprocess.run(["unshare", "-r", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no private mount namespace here: {probe.stderr.decode().strip()}")
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run(["unshare", "-r", "-m", sys.executable, "-c", _FULL_DISK_SCRIPT, str(folder)],
+                            cwd=repo, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["errno ENOSPC", "intact True", "files ['run.gif']"]
+
+
+def test_a_symbolic_link_is_written_through(tmp_path):
+    real = tmp_path / "real.gif"
+    real.write_bytes(b"old")
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.gif"
+    link.symlink_to(real)
+    info = write_gif(moving_frames(3), link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes()[:6] == b"GIF89a" and info.size_bytes == real.stat().st_size
+    assert real.stat().st_mode & 0o777 == 0o640  # the replaced file's permissions are kept
+    assert _leftovers(tmp_path, {"real.gif", "link.gif"}) == []
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path):
+    mask = os.umask(0o022)
+    os.umask(mask)
+    write_gif(moving_frames(2), tmp_path / "new.gif")
+    assert (tmp_path / "new.gif").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_path_that_is_not_a_regular_file_is_refused(tmp_path):
+    fifo = tmp_path / "pipe.gif"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        write_gif(moving_frames(2), fifo)  # and does not hang waiting for a reader
+    assert fifo.exists() and _leftovers(tmp_path, {"pipe.gif"}) == []
 
 
 def test_estimate_is_close_to_the_real_size(tmp_path):

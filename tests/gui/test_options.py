@@ -5,6 +5,7 @@ what lets ``main.py --help`` and option errors answer instantly.
 """
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,8 @@ import numpy as np
 import pytest
 
 import datasets
-from algorithms import LinearRegression, LogisticRegression, NeuralNetwork
-from gui.options import add_run_arguments, build_run
+from algorithms import MODELS, LinearRegression, LogisticRegression, NeuralNetwork
+from gui.options import add_run_arguments, build_run, seed_range
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -142,3 +143,43 @@ def test_main_rejects_an_unknown_option_with_one_line():
     assert out.returncode == 2
     assert "--bogus" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--epochs", "-1"], "--epochs: max_epochs=-1 is invalid: must be positive (>= 1)"),
+        (["--lr", "0"], "--lr: learning_rate=0.0 is invalid: must be positive (>= 1e-06)"),
+        (["--hidden", "0"], "--hidden: hidden_layers=(0,) is invalid: layer width 0 must be a positive integer"),
+        (["--hidden", "4,0"], "--hidden: hidden_layers=(4, 0) is invalid: layer width 0 must be a positive integer"),
+        (["--l2", "-1"], "--l2: l2=-1.0 is invalid: must be >= 0"),
+        (["--batch-size", "0"], "--batch-size: batch_size=0 is invalid: must be positive (>= 1)"),
+        (["--param", "patience=0"], "--param patience: patience=0 is invalid: must be positive (>= 1)"),
+        (["--seed", "3000000000"], "--seed must be between 0 and 2147483647, got 3000000000"),
+        (["--seed", "-1"], "--seed must be between 0 and 2147483647, got -1"),
+        (["--target", "label"], "--target names a column of --csv FILE; give --csv too"),
+    ],
+)
+def test_the_window_rejects_what_the_gif_command_rejects(argv, message):
+    """``python main.py ...`` used to open the window with these clamped
+    into the form's ranges (--epochs -1 became 1), or crash (--seed 3e9)."""
+    with pytest.raises(ValueError) as raised:
+        build_run(parse(*argv))
+    assert str(raised.value) == message
+    out = subprocess.run([sys.executable, "main.py", *argv], cwd=REPO, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [f"main.py: error: {message}"]
+
+
+def test_every_seed_in_the_range_builds_and_the_range_is_the_models():
+    low, high = seed_range()
+    assert (low, high) == (0, 2**31 - 1)  # the largest value a Qt spin box holds
+    for cls in MODELS.values():
+        declared = {param.name: param for param in cls.PARAMS}["random_state"]
+        assert (declared.low, declared.high) == (low, high)
+    dataset, model, _ = build_run(parse("--seed", str(high), "--dataset", "moons", "--samples", "40"))
+    assert model.random_state == high
+    model.set_params(max_epochs=2).fit(dataset.X, dataset.y)
+    with pytest.raises(ValueError, match="random_state"):
+        NeuralNetwork(random_state=high + 1, max_epochs=1).fit(dataset.X, dataset.y)

@@ -4,6 +4,7 @@ kept on the status line."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import datasets
@@ -107,3 +108,42 @@ def test_max_epochs_moves_while_training_without_a_reset(qtbot, make_window):
     qtbot.waitUntil(lambda: not window.controller.is_running, timeout=TIMEOUT_MS)
     assert "Max epochs is 5" in window.statusBar().currentMessage()
     assert window._generation == generation
+
+
+def test_the_loss_chart_marks_what_happened(qtbot, make_window):
+    ds = datasets.make("moons", n_samples=150, noise=0.2, random_state=0)
+    model = NeuralNetwork(hidden_layers=(8,), random_state=0, max_epochs=100_000, early_stopping=True, patience=10)
+    window = make_window(ds, model)
+    window.toolbar.set_speed(500)
+    window.toolbar.play_action.trigger()
+    qtbot.waitUntil(lambda: window.epoch >= 5, timeout=TIMEOUT_MS)
+    window.model_panel.form().fields["learning_rate"].spin.setValue(0.05)  # live
+    qtbot.waitUntil(lambda: not window.controller.is_running, timeout=3 * TIMEOUT_MS)  # early stopping
+    marks = window.loss_view.marks.marks
+    texts = [text for _, text in marks]
+    assert "lr 0.01→0.05" in texts
+    kept = [epoch for epoch, text in marks if text.startswith("kept epoch")]
+    assert len(kept) == 1
+    assert f"kept the parameters of epoch {int(kept[0])}" in window.statusBar().currentMessage()
+    # each mark is a dashed line at its epoch and a label
+    path = window.loss_view.marks.lines.path()
+    assert path.elementCount() == 2 * len(marks)
+    assert [path.elementAt(2 * i).x for i in range(len(marks))] == [epoch for epoch, _ in marks]
+    window.toolbar.play_action.trigger()  # on past the early stop
+    assert texts + ["trained on"] == [text for _, text in window.loss_view.marks.marks]
+    with qtbot.waitSignal(window.training_reset, timeout=TIMEOUT_MS):
+        window.reset()
+    assert window.loss_view.marks.marks == []
+
+
+def test_an_edit_of_the_data_is_marked_once_per_burst(qtbot, make_window):
+    ds = datasets.make("moons", n_samples=100, noise=0.1, random_state=0)
+    window = make_window(ds, NeuralNetwork(hidden_layers=(4,), random_state=0, max_epochs=100_000))
+    window.toolbar.set_speed(200)
+    window.toolbar.play_action.trigger()
+    qtbot.waitUntil(lambda: window.epoch >= 5, timeout=TIMEOUT_MS)
+    for extra in range(3):  # a stroke: several edits in a row
+        more = datasets.Dataset(np.vstack([window.dataset.X, [[0.1 * extra, 0.0]]]), np.append(window.dataset.y, 1),
+                                "classification", ds.feature_names, ds.class_names, ds.name)
+        window.set_dataset(more, keep_model=True)
+    assert [text for _, text in window.loss_view.marks.marks] == ["data edited"]

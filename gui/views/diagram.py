@@ -291,9 +291,16 @@ class DiagramWidget(WatchedWidget):
     # -- per frame ------------------------------------------------------------
     def show_diagram(self, frame) -> None:
         self.canvas.show_diagram(frame)
-        if self.caption.text() != frame.caption:
-            self.caption.setText(frame.caption)
+        self._set_caption()
         self._place_focus()
+
+    def _set_caption(self) -> None:
+        frame = self.canvas.frame
+        text = "" if frame is None else frame.caption
+        if text and self._clickable:
+            text += " · click a node: its picture in the data view"
+        if self.caption.text() != text:
+            self.caption.setText(text)
 
     def clear(self) -> None:
         self.canvas.clear()
@@ -304,6 +311,7 @@ class DiagramWidget(WatchedWidget):
         whether clicking a node can show one."""
         self._focus, self._clickable = focus, bool(clickable)
         self.back_button.setVisible(focus is not None)
+        self._set_caption()
         self._place_focus()
 
     def _place_focus(self) -> None:

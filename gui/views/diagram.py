@@ -262,6 +262,12 @@ class DiagramWidget(WatchedWidget):
         self.caption.setWordWrap(True)
         self.caption.setStyleSheet("color: #{:02x}{:02x}{:02x}; font-size: 8pt;".format(*MUTED))
         self.caption.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.caption.setToolTip(
+            "Each node is one unit: its picture shows its value over the data view's plane (blue negative, "
+            "white zero, orange positive; an input from its smallest to its largest value, an output as a "
+            "probability). Each line is one weight: orange positive, blue negative, wider and more opaque "
+            "the larger it is within its layer. The small square in a node's corner is its bias. Hover a "
+            "node or a line for its numbers.")
         self.back_button = QtWidgets.QPushButton("Show the model's output")
         self.back_button.setToolTip("The data view shows one unit; go back to the model's output.")
         self.back_button.clicked.connect(self.back_clicked)
@@ -298,7 +304,7 @@ class DiagramWidget(WatchedWidget):
         frame = self.canvas.frame
         text = "" if frame is None else frame.caption
         if text and self._clickable:
-            text += " · click a node: its picture in the data view"
+            text += " · click a node to see it in the data view"
         if self.caption.text() != text:
             self.caption.setText(text)
 

@@ -32,11 +32,13 @@ from .grid import GridSpec, frame_range
 MAX_THUMBNAIL = 48
 #: weight lines drawn per pair of layers at most: the strongest ...
 MAX_LINES = 256
-#: ... and in all at most about this many (shared by the pairs of layers, at
-#: least MIN_LINES each): more lines than this are a blur at the diagram's
-#: size, and each costs the GUI thread time to draw
-MAX_TOTAL_LINES = 600
-MIN_LINES = 32
+#: ... and in all at most one per LINE_AREA square pixels of the drawing,
+#: between MIN_TOTAL_LINES and MAX_TOTAL_LINES (shared by the pairs of
+#: layers, at least MIN_LINES each): more are a blur at the diagram's size,
+#: and each costs the GUI thread time to draw
+LINE_AREA = 250
+MIN_TOTAL_LINES, MAX_TOTAL_LINES = 120, 600
+MIN_LINES = 24
 #: room for the column titles above the nodes and below them, in pixels
 MARGIN_TOP, MARGIN_BOTTOM = 22, 6
 #: nodes closer than this (pixels, centre to centre) thin the lines down ...
@@ -244,7 +246,7 @@ class DiagramSpec(PlaneSpec):
             with np.errstate(all="ignore"):
                 low.append(np.nanmin(finite, axis=0) if len(finite) else np.full(units, np.nan))
                 high.append(np.nanmax(finite, axis=0) if len(finite) else np.full(units, np.nan))
-        per_layer = min(self.max_lines, max(MIN_LINES, MAX_TOTAL_LINES // max(len(sizes) - 1, 1)))
+        per_layer = lines_per_layer(len(sizes) - 1, self.canvas, self.max_lines)
         lines, edges, weights, edge_units, thinned = _lines(body, place, per_layer)
         return DiagramFrame(
             canvas=self.canvas, sizes=sizes, image=image.view(np.uint8).reshape(height, width, 4),
@@ -254,6 +256,15 @@ class DiagramSpec(PlaneSpec):
             weights=weights, edge_units=edge_units, samples=tuple(samples), titles=_titles(sizes, place),
             labels=_labels(place, inputs_named, outputs_named), caption=_caption(thinned, per_layer),
             line_width=_line_width(place))
+
+
+def lines_per_layer(n_pairs: int, canvas: tuple[int, int], max_lines: int = MAX_LINES) -> int:
+    """Weight lines drawn at most between two layers, for ``n_pairs`` pairs
+    of layers on ``canvas``: the drawing's share (one line per LINE_AREA
+    pixels, within MIN_TOTAL_LINES..MAX_TOTAL_LINES) split evenly, at least
+    MIN_LINES, at most ``max_lines``."""
+    total = int(np.clip(canvas[0] * canvas[1] / LINE_AREA, MIN_TOTAL_LINES, MAX_TOTAL_LINES))
+    return min(max_lines, max(MIN_LINES, total // max(n_pairs, 1)))
 
 
 def _samples(n: int, side: int) -> np.ndarray:
@@ -361,9 +372,9 @@ def _labels(place: Layout, inputs: tuple[str, ...], outputs: tuple[str, ...]) ->
 
 
 def _caption(thinned: bool, max_lines: int) -> str:
-    text = "Weights: orange +, blue −, width |w| in its layer · corner square: bias"
+    text = "Weights: orange +, blue −, wider = larger |w| in its layer · corner square: bias"
     if thinned:
-        text += f" · only the {max_lines} strongest weights of each layer drawn"
+        text += f" · the {max_lines} strongest of each layer drawn"
     return text
 
 

@@ -14,7 +14,7 @@ from algorithms.preprocessing import FeatureTransform
 from gui.views.anatomy import NEGATIVE, POSITIVE, UNIT_TINT, WEIGHT_LEVELS, Unit, level_style
 from gui.views.frame import DataContext, FrameComputer
 from gui.views.grid import GridSpec, frame_range
-from gui.views.network_diagram import MAX_TOTAL_LINES, DiagramSpec, NetworkDiagram
+from gui.views.network_diagram import LINE_AREA, MAX_TOTAL_LINES, DiagramSpec, NetworkDiagram, lines_per_layer
 
 from .conftest import TIMEOUT_MS, show
 
@@ -146,8 +146,9 @@ def test_a_large_layer_draws_its_strongest_weights_and_says_so():
     model = NeuralNetwork(hidden_layers=(64,) * 8, max_epochs=2, random_state=0).fit(ds.X, ds.y)
     frame, snapshot, _ = diagram(model, ds, canvas=(520, 420))
     assert frame.sizes == (2, *(64,) * 8, 1)
-    per_layer = MAX_TOTAL_LINES // 9  # nine pairs of layers share the lines
-    assert f"only the {per_layer} strongest weights of each layer drawn" in frame.caption
+    per_layer = lines_per_layer(9, (520, 420))  # nine pairs of layers share the lines
+    assert per_layer == min(520 * 420 // LINE_AREA, MAX_TOTAL_LINES) // 9
+    assert f"the {per_layer} strongest of each layer drawn" in frame.caption
     middle = frame.edge_units[:, 0] == 3
     assert middle.sum() == per_layer
     drawn = np.abs(frame.weights[middle])
@@ -167,7 +168,7 @@ def test_a_wide_layer_pair_draws_at_most_max_lines():
     frame, _, _ = diagram(model, ds, max_lines=100)
     assert np.count_nonzero(frame.edge_units[:, 0] == 1) == 100  # of 1600
     assert np.count_nonzero(frame.edge_units[:, 0] == 0) == 80  # all of 2 x 40
-    assert "only the 100 strongest" in frame.caption
+    assert "the 100 strongest" in frame.caption
 
 
 def test_at_least_32_thumbnails_of_48_pixels_fit():

@@ -129,23 +129,33 @@ def layer_values(model, points: np.ndarray) -> list[np.ndarray]:
 class LayerColours:
     """How the units of one layer are coloured: unit ``u``'s value ``v``
     maps to ``t = clip((v - centre[u]) / half[u], -1, 1)``, tinted from
-    white towards ``positive[u]`` for ``t > 0`` and ``negative[u]`` for
-    ``t < 0`` (:func:`unit_colours`). ``level[u]``: the value where the
-    picture changes side (its contour)."""
+    white towards the positive hue of its pair for ``t > 0`` and the
+    negative one for ``t < 0`` (:func:`unit_colours`). ``hues``: the
+    ``(negative, positive)`` pairs of RGB colours, ``pair[u]`` the one of
+    unit ``u``. ``level[u]``: the value where the picture changes side
+    (its contour)."""
 
     centre: np.ndarray  # (u,)
     half: np.ndarray  # (u,)
-    negative: np.ndarray  # (u, 3)
-    positive: np.ndarray  # (u, 3)
+    hues: tuple  # ((negative rgb, positive rgb), ...)
+    pair: np.ndarray  # (u,) int: index into hues
     level: np.ndarray  # (u,)
+
+    def unit(self, index: int) -> LayerColours:
+        """The colours of unit ``index`` alone."""
+        keep = [index]
+        return LayerColours(self.centre[keep], self.half[keep], (self.hues[self.pair[index]],),
+                            np.zeros(1, np.intp), self.level[keep])
 
 
 def _span(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per column: the middle and half the range of the finite values."""
-    finite = np.where(np.isfinite(values), values, np.nan)
-    with np.errstate(all="ignore"):
-        low, high = np.nanmin(finite, axis=0), np.nanmax(finite, axis=0)
-    low, high = np.nan_to_num(low), np.nan_to_num(high)
+    if np.isfinite(values).all():
+        low, high = values.min(axis=0), values.max(axis=0)
+    else:
+        finite = np.where(np.isfinite(values), values, np.nan)
+        with np.errstate(all="ignore"):
+            low, high = np.nan_to_num(np.nanmin(finite, axis=0)), np.nan_to_num(np.nanmax(finite, axis=0))
     return (low + high) / 2, (high - low) / 2
 
 
@@ -162,27 +172,28 @@ def layer_colours(model, layer: int, values: np.ndarray, n_layers: int) -> Layer
     """
     u = values.shape[1]
     classifier = is_classifier(model)
-    negative = np.tile(np.array(NEGATIVE, float), (u, 1))
-    positive = np.tile(np.array(POSITIVE, float), (u, 1))
+    hues, pair = ((NEGATIVE, POSITIVE),), np.zeros(u, np.intp)
     if layer == 0 or (layer == n_layers - 1 and not classifier):
         centre, half = _span(values)
     elif layer < n_layers - 1:  # hidden
-        finite = np.abs(values[np.isfinite(values)])
-        largest = float(finite.max()) if finite.size else 0.0
-        centre, half = np.zeros(u), np.full(u, largest)
+        largest = np.abs(values).max() if values.size else 0.0
+        if not np.isfinite(largest):
+            finite = np.abs(values[np.isfinite(values)])
+            largest = finite.max() if finite.size else 0.0
+        centre, half = np.zeros(u), np.full(u, float(largest))
     else:  # class probabilities
-        classes = np.asarray(model.classes_)
+        classes = [int(code) for code in model.classes_]
         if u == 1:
             centre, half = np.full(1, 0.5), np.full(1, 0.5)
-            negative[0], positive[0] = PALETTE[int(classes[0])], PALETTE[int(classes[1])]
+            hues = ((PALETTE[classes[0]], PALETTE[classes[1]]),)
         else:
             centre, half = np.zeros(u), np.ones(u)
-            positive = np.array([PALETTE[int(code)] for code in classes], float)
+            hues, pair = tuple((WHITE, PALETTE[code]) for code in classes), np.arange(u)
     half = np.where(half > 1e-12, half, 1.0)
     # a ReLU unit is 0 wherever it is off: its edge sits just above the centre
     several_classes = layer == n_layers - 1 and classifier and u > 1
     level = np.full(u, 0.5) if several_classes else centre + 1e-6 * half
-    return LayerColours(centre, half, negative, positive, level)
+    return LayerColours(centre, half, hues, pair, level)
 
 
 _TABLES: dict[tuple, np.ndarray] = {}
@@ -192,7 +203,7 @@ def _table(negative: tuple, positive: tuple) -> np.ndarray:
     """``(UNIT_LEVELS,)`` uint32: the packed B, G, R, 255 colour at level
     ``k`` (``t = 2 k / (UNIT_LEVELS - 1) - 1``) between two hues; made once
     per pair of hues."""
-    key = (negative, positive)
+    key = (tuple(negative), tuple(positive))
     table = _TABLES.get(key)
     if table is None:
         t = np.linspace(-1.0, 1.0, UNIT_LEVELS)  # (L,)
@@ -216,14 +227,13 @@ def unit_colours(values: np.ndarray, colours: LayerColours) -> np.ndarray:
     t = (values - colours.centre[:, None]) / colours.half[:, None]
     np.clip(t, -1.0, 1.0, out=t)
     np.nan_to_num(t, copy=False, nan=0.0)
-    level = np.rint((t + 1.0) * ((UNIT_LEVELS - 1) / 2)).astype(np.intp)
-    pairs = [(tuple(int(c) for c in n), tuple(int(c) for c in p))
-             for n, p in zip(colours.negative, colours.positive)]
-    distinct = sorted(set(pairs))
-    if len(distinct) == 1:
-        return _table(*distinct[0])[level]
-    tables = np.concatenate([_table(*pair) for pair in distinct])
-    level += np.array([distinct.index(pair) * UNIT_LEVELS for pair in pairs])[:, None]
+    t += 1.0
+    t *= (UNIT_LEVELS - 1) / 2
+    level = np.rint(t).astype(np.intp)
+    if len(colours.hues) == 1:
+        return _table(*colours.hues[0])[level]
+    tables = np.concatenate([_table(*pair) for pair in colours.hues])
+    level += (colours.pair * UNIT_LEVELS)[:, None]
     return tables[level]
 
 
@@ -314,9 +324,7 @@ def unit_surface(grid, model, points: np.ndarray, unit: Unit):
         white = np.full((grid.ny, grid.nx, 4), 255, np.uint8)
         return SurfacePicture(grid, white, None)
     layer_vals = values[unit.layer]
-    colours = layer_colours(model, unit.layer, layer_vals, len(values))
-    one = LayerColours(colours.centre[[unit.index]], colours.half[[unit.index]], colours.negative[[unit.index]],
-                       colours.positive[[unit.index]], colours.level[[unit.index]])
+    one = layer_colours(model, unit.layer, layer_vals, len(values)).unit(unit.index)
     column = layer_vals[:, [unit.index]]  # (m, 1)
     bgra = unit_colours(column, one).reshape(m).view(np.uint8).reshape(grid.ny, grid.nx, 4)
     x, y = contour_segments(column[:, 0].reshape(grid.ny, grid.nx), grid.xs(), grid.ys(), float(one.level[0]))

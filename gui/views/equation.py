@@ -12,6 +12,7 @@ The text is written in the render process; the widget only sets it.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,7 +55,10 @@ def _colour(level: int) -> str:
 
 
 def _term(value: float, level: int, name: str | None, first: bool) -> tuple[str, str]:
-    """One signed term, rich and plain: ``− 0.40·x2`` (``2.31·x1`` first)."""
+    """One signed term, rich and plain: ``− 0.40·x2`` (``2.31·x1`` first); a
+    name with an operator in it is put in parentheses (``0.13·(t-8)``)."""
+    if name is not None and re.search(r"[-+*/=<>]", name):
+        name = f"({name})"
     sign = "−" if value < 0 else "+"
     magnitude = number(abs(value))
     body = magnitude if name is None else f"{magnitude}·{name}"

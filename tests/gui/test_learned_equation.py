@@ -94,6 +94,8 @@ def test_names_from_a_file_are_plain_text():
     model = LinearRegression(max_epochs=10).fit(X, y)
     frame, _ = equation(model, X, y, variables=("<b>bold</b>", "a&b"))
     assert "<b>bold</b>" not in frame.text and "&lt;b&gt;bold&lt;/b&gt;" in frame.text and "a&amp;b" in frame.text
+    frame, _ = equation(model, X, y, variables=("t-2", "t-1"))  # a lag, not a difference
+    assert "·(t-2)" in frame.plain and "·(t-1)" in frame.plain
 
 
 def test_the_window_shows_the_equation_of_the_model_it_trains(qtbot, make_window):

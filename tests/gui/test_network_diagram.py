@@ -204,6 +204,8 @@ def test_linear_regression_on_a_polynomial_is_one_neuron():
 
 
 def test_the_widget_draws_lines_with_the_levels_pens_and_answers_hover_and_click(qtbot, network):
+    from PySide6.QtCore import Qt
+
     from gui.views.diagram import DiagramWidget, line_pen
 
     ds, model = network
@@ -222,10 +224,32 @@ def test_the_widget_draws_lines_with_the_levels_pens_and_answers_hover_and_click
     assert "values over the plane" in text
     line = 7
     assert f"{frame.weights[line]:.4g}" in widget.describe_line(line)
+    # the pointer over a node shows that in a tooltip, over a line its weight
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    def hover(x, y):
+        viewport = widget.canvas.viewport()
+        event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(x, y), viewport.mapToGlobal(QPointF(x, y)),
+                            Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(viewport, event)
+        return QToolTip.text() if QToolTip.isVisible() else ""
+
+    x, y, w, h = frame.rects[k]
+    assert hover(x + w / 2, y + h / 2) == text
+    x0, y0, x1, y1 = frame.edges[0]
+    for t in np.linspace(0.3, 0.7, 5):  # a point on the first line where no other line runs
+        tip = hover(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+        if tip.startswith("weight"):
+            break
+    assert tip.startswith("weight ")
+    weight = float(tip.split()[1])
+    assert weight in [float(f"{w:.4g}") for w in frame.weights]
     # a click on a node asks for that unit (when the data view can show units)
     widget.set_focus(None, True)
     x, y, w, h = frame.rects[k]
-    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtCore import QPoint
     from PySide6.QtTest import QTest
 
     with qtbot.waitSignal(widget.unit_clicked) as clicked:

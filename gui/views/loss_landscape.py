@@ -42,7 +42,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .anatomy import input_labels, is_one_neuron
-from .colors import PALETTE
 from .contour import contour_segments
 from .frame import FrameSpec, View
 from .grid import GridSpec

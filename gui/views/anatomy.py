@@ -28,6 +28,7 @@ import numpy as np
 from algorithms import LinearRegression, LogisticRegression, NeuralNetwork, is_classifier
 
 from .colors import PALETTE
+from .frame import PlaneSpec
 
 #: the models drawn as layers of units
 LAYERED_MODELS = (NeuralNetwork, LinearRegression, LogisticRegression)
@@ -329,3 +330,15 @@ def unit_surface(grid, model, points: np.ndarray, unit: Unit):
     bgra = unit_colours(column, one).reshape(m).view(np.uint8).reshape(grid.ny, grid.nx, 4)
     x, y = contour_segments(column[:, 0].reshape(grid.ny, grid.nx), grid.xs(), grid.ys(), float(one.level[0]))
     return SurfacePicture(grid, bgra, (x, y) if x.size else None)
+
+
+@dataclass(frozen=True)
+class UnitSurfaceSpec(PlaneSpec):
+    """One unit's picture over the grid of a data view's plane
+    (:func:`unit_surface`): what a data view that shows units computes in
+    place of the model's output."""
+
+    unit: Unit = Unit(0, 0)
+
+    def compute(self, model, inputs):
+        return unit_surface(self.grid, model, inputs.points, self.unit)

@@ -303,7 +303,7 @@ class DiagramWidget(WatchedWidget):
     def _set_caption(self) -> None:
         frame = self.canvas.frame
         text = "" if frame is None else frame.caption
-        if text and self._clickable:
+        if text and self._clickable and self._focus is None:
             text += " · click a node to see it in the data view"
         if self.caption.text() != text:
             self.caption.setText(text)

@@ -45,8 +45,9 @@ MARGIN_TOP, MARGIN_BOTTOM = 22, 6
 LINE_PITCH = 14.0
 #: ... to at most this share of their width
 MIN_LINE_WIDTH = 0.3
-#: a character of a node's name, in pixels (8 pt), for the room names need
-CHARACTER_WIDTH = 6.2
+#: a character of a node's name, in pixels (8 pt), and what a name needs
+#: besides, for the room names need
+CHARACTER_WIDTH, LABEL_PADDING = 6.5, 8.0
 #: nodes with a smaller side than this have no frame or bias mark, and no name beside them
 MIN_DECORATED = 10
 BACKGROUND = 0xFFFFFFFF  # packed B, G, R, A: white
@@ -160,7 +161,7 @@ def label_room(names: tuple[str, ...], units: int, height: int) -> float:
     share = max(height - MARGIN_TOP - MARGIN_BOTTOM, 4) / max(units, 1)
     if share * 0.82 < MIN_DECORATED and units > 1:
         return 0.0
-    return max((len(name) for name in names), default=0) * CHARACTER_WIDTH
+    return max((len(name) for name in names), default=0) * CHARACTER_WIDTH + LABEL_PADDING
 
 
 def node_names(sizes, inputs: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[str, ...]:

@@ -354,3 +354,28 @@ def test_a_new_model_drops_the_focus(qtbot, make_window):
         window.toolbar.reset_action.trigger()
     assert window.presenter.focus() is None
     assert not view.widget.back_button.isVisibleTo(view.widget)
+
+
+def test_a_clicked_unit_of_a_regression_network_shows_in_the_prediction_heatmap(qtbot, make_window):
+    from gui.views.anatomy import unit_surface
+
+    ds = datasets.make("plane", n_samples=120, noise=0.1, random_state=0)
+    window = make_window(ds, NeuralNetwork(hidden_layers=(3,), task="regression", random_state=0,
+                                           max_epochs=100_000))
+    view = diagram_view(window)
+    data_view = window.presenter.data_view()
+    assert data_view.view_id == "prediction_heatmap"
+    window.toolbar.step_action.trigger()
+    qtbot.waitUntil(lambda: window.epoch == 1 and view.widget.canvas.frame is not None, timeout=TIMEOUT_MS)
+    view._on_unit_clicked(1, 2, "hidden layer 1, unit 3")
+    assert window.presenter.focus() == Unit(1, 2)
+    assert not data_view.widget.colorbar.isVisible()
+    snapshot = window.controller._worker.state.model.snapshot(dtype=np.float32)
+    grid = data_view.widget.grid_spec()
+    expected = unit_surface(grid, snapshot, grid.points(), Unit(1, 2)).bgra
+    qtbot.waitUntil(lambda: data_view._unit_item.isVisible() and data_view._unit_item.image is not None
+                    and np.abs(data_view._unit_item.image.astype(int) - expected).max() <= 1, timeout=TIMEOUT_MS)
+    assert not data_view.widget.image_item.isVisible()
+    view.widget.back_button.click()
+    assert data_view.widget.colorbar.isVisible() and not data_view._unit_item.isVisible()
+    qtbot.waitUntil(lambda: data_view.widget.image_item.isVisible(), timeout=TIMEOUT_MS)

@@ -141,7 +141,7 @@ class EquationSpec(FrameSpec):
 def explanation(logistic: bool, expanded: bool) -> str:
     """The note under the equation (``expanded``: the model sees
     transformed features)."""
-    text = ("σ(z) = 1 / (1 + e^−z): the probability of the coloured class. The boundary is where the "
+    text = ("σ(z) = 1 / (1 + e⁻ᶻ): the probability of the coloured class. The boundary is where the "
             "sum in σ( ) is 0." if logistic else "The prediction is this sum of weights times features.")
     text += (" Coefficients are in the raw units of each feature (the model standardises its inputs "
              "to train and converts back); each is coloured as its weight line in the Network tab.")

@@ -20,7 +20,7 @@ and for the network diagram (issue 13), per network and drawing size: the
 frame made in the render process (``DiagramSpec.compute``: every layer on
 the grid, every node's picture composed into one image, the lines sorted),
 and the GUI thread's part (``show_diagram`` and a repaint) with the weight
-lines unchanged and with them re-drawn (at most 4 times a second).
+lines unchanged and with them re-drawn (at most 2.5 times a second).
 
 Every figure is the median of several runs, in CPU time of this process
 (``time.process_time``) and wall time: the machine is shared, so wall time

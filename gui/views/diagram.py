@@ -36,9 +36,9 @@ from .colors import FOREGROUND, MUTED
 #: ms a resize must rest before the drawing is made at the new size
 RESIZE_SETTLE_MS = 120
 #: seconds between two redraws of the weight lines while their looks keep changing
-LINE_REDRAW_INTERVAL = 0.25
+LINE_REDRAW_INTERVAL = 0.4
 #: ... or more, so that drawing them takes at most this share of the GUI thread
-LINE_SHARE = 0.03
+LINE_SHARE = 0.02
 #: the lines are drawn at this many times the size, then scaled down smoothly
 LINE_SUPERSAMPLING = 2
 #: how near (pixels) the pointer must be to a line to tell its weight

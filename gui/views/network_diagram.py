@@ -243,10 +243,9 @@ class DiagramSpec(PlaneSpec):
             layer_of.append(np.full(units, layer))
             index_of.append(np.arange(units))
             bias.append(layer_bias)
-            finite = np.where(np.isfinite(layer_vals), layer_vals, np.nan)
-            with np.errstate(all="ignore"):
-                low.append(np.nanmin(finite, axis=0) if len(finite) else np.full(units, np.nan))
-                high.append(np.nanmax(finite, axis=0) if len(finite) else np.full(units, np.nan))
+            smallest, largest = _value_range(layer_vals)
+            low.append(smallest)
+            high.append(largest)
         per_layer = lines_per_layer(len(sizes) - 1, self.canvas, self.max_lines)
         lines, edges, weights, edge_units, thinned = _lines(body, place, per_layer)
         return DiagramFrame(
@@ -271,6 +270,17 @@ def lines_per_layer(n_pairs: int, canvas: tuple[int, int], max_lines: int = MAX_
 def _samples(n: int, side: int) -> np.ndarray:
     """``side`` indices spread evenly over ``0 .. n - 1`` (nearest points)."""
     return np.rint(np.linspace(0, n - 1, side)).astype(np.intp)
+
+
+def _value_range(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's smallest and largest finite value (NaN for none)."""
+    if not len(values):
+        return np.full(values.shape[1], np.nan), np.full(values.shape[1], np.nan)
+    if np.isfinite(values).all():
+        return values.min(axis=0), values.max(axis=0)
+    finite = np.where(np.isfinite(values), values, np.nan)
+    with np.errstate(all="ignore"):
+        return np.nanmin(finite, axis=0), np.nanmax(finite, axis=0)
 
 
 def _paint(image: np.ndarray, x0: int, y0: np.ndarray, side: int, tiles: np.ndarray) -> None:

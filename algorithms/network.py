@@ -66,7 +66,7 @@ from .activations import Activation
 from .initializers import INITIALIZERS
 from .losses import Loss, MeanSquaredError
 
-__all__ = ["DenseNetwork", "TrainingPlan", "EvaluationPlan", "GramPlan"]
+__all__ = ["DenseNetwork", "TrainingPlan", "EvaluationPlan", "EpochProgress", "GramPlan"]
 
 # Buffer sets kept per purpose, least recently used dropped first: training
 # needs two sizes (batch and remainder), prediction serves the GUI's grid and
@@ -110,6 +110,19 @@ class _Buffers:
             delta = delta_prev
         self.first_delta_t = delta.T  # delta_1^T, (n, width_1)
         self.first_grad_block = net.grad_blocks[0]
+
+
+class EpochProgress:
+    """How far an epoch run in pieces has got: the next batch, and the L2 and
+    L1 terms summed over the steps so far (``l1_norm``: ``||W||_1`` now)."""
+
+    __slots__ = ("next_batch", "penalty", "l1_penalty", "l1_norm")
+
+    def __init__(self, l1_norm: float = 0.0) -> None:
+        self.next_batch = 0
+        self.penalty = 0.0
+        self.l1_penalty = 0.0
+        self.l1_norm = l1_norm
 
 
 class DenseNetwork:
@@ -319,20 +332,46 @@ class DenseNetwork:
         """
         if type(plan) is GramPlan:
             return self._train_epoch_gram(plan, optimizer, learning_rate, l2, l1)
+        progress = self.start_epoch(plan, rng, learning_rate, l1)
+        self.train_batches(progress, plan, optimizer, learning_rate, l2, l1, len(plan.batches))
+        return self.finish_epoch(progress, plan, l1)
+
+    def start_epoch(self, plan: "TrainingPlan", rng: np.random.Generator, learning_rate: float,
+                    l1: float) -> "EpochProgress":
+        """Begin an epoch that runs in pieces (:meth:`train_batches`, then
+        :meth:`finish_epoch`): the data shuffled for it, nothing trained yet."""
         if plan.shuffled:
             plan.shuffle(rng)
+        return EpochProgress(l1_norm=self.l1_norm() if l1 else 0.0)
+
+    def finish_epoch(self, progress: "EpochProgress", plan: "TrainingPlan", l1: float) -> tuple[float, float]:
+        """``(loss, score)`` of an epoch whose every batch has run (see
+        :meth:`train_epoch`)."""
+        loss, score = plan.metrics()
+        n_steps = len(plan.batches)
+        return loss + (0.5 * float(progress.penalty) + l1 * progress.l1_penalty) / n_steps, score
+
+    def train_batches(self, progress: "EpochProgress", plan: "TrainingPlan", optimizer, learning_rate: float,
+                      l2: float, l1: float, count: int) -> bool:
+        """The next ``count`` mini-batches of the epoch ``progress`` follows
+        (fewer at its end), one optimiser step each: an epoch longer than a
+        frame of the window is run in pieces, with a picture between them.
+        Returns whether the epoch's batches are all done."""
         forward, backward = self._forward, self._backward
         theta, grad = self.theta, self.grad
         step = optimizer.step
         loss_grad_ = self.loss.grad_
         add, multiply, subtract, dot, copyto = np.add, np.multiply, np.subtract, np.dot, np.copyto
         squared_error = plan.squared_error
-        penalty = l1_penalty = 0.0
+        penalty, l1_penalty, l1_norm = progress.penalty, progress.l1_penalty, progress.l1_norm
         if l2:
             l2_mask, l2_tmp = self._l2_mask(l2), self._l2_tmp
         if l1:
-            threshold, l1_norm = learning_rate * l1, self.l1_norm()
-        for x, y, y_t, store, bufs, mse_scale in plan.batches:
+            threshold = learning_rate * l1
+        start = progress.next_batch
+        stop = min(start + count, len(plan.batches))
+        batches = plan.batches if start == 0 and stop == len(plan.batches) else plan.batches[start:stop]
+        for x, y, y_t, store, bufs, mse_scale in batches:
             z = forward(bufs, x)
             if mse_scale:
                 # MSE: the residual gives both the gradient and the epoch's
@@ -357,9 +396,9 @@ class DenseNetwork:
             if l1:
                 l1_penalty += l1_norm  # ||W||_1 of the parameters this batch saw
                 l1_norm = self.prox_l1(threshold)
-        loss, score = plan.metrics()
-        n_steps = len(plan.batches)
-        return loss + (0.5 * float(penalty) + l1 * l1_penalty) / n_steps, score
+        progress.penalty, progress.l1_penalty, progress.l1_norm = penalty, l1_penalty, l1_norm
+        progress.next_batch = stop
+        return stop == len(plan.batches)
 
     def _train_epoch_gram(self, plan: "GramPlan", optimizer, learning_rate: float, l2: float,
                           l1: float) -> tuple[float, float]:

@@ -170,6 +170,8 @@ class Trainer:
         # The Gram form of linear regression costs O(n d^2) to set up, about
         # d / 2 plain epochs: worth it when the Trainer may run more than d.
         self._gram = budget > X.shape[1] + 1
+        self._progress = None  # an epoch run in pieces (step_batches), or None
+        self._epoch_params = (0.0, 0.0, 0.0)
         self.done = False
         self.stop_reason: str | None = None
         self._network = model._network
@@ -204,6 +206,7 @@ class Trainer:
             self._val_plan = model._evaluation_plan(X[val], y[val], self._gram)
         self.n_samples = len(X)
         self._y_shape = y.shape
+        self._progress = None  # an epoch begun in pieces on the old rows is dropped
         self._reset_early_stopping()
 
     def _reset_early_stopping(self) -> None:
@@ -296,21 +299,74 @@ class Trainer:
         Raises ``RuntimeError`` once ``done`` (call ``extend`` to go on) and
         ``ValueError`` if a live hyperparameter was set to an invalid value.
         """
+        if self._progress is not None:  # an epoch begun in pieces: its remaining batches
+            return self.step_batches(None)
+        model, network = self.model, self._network
+        learning_rate, l2, l1 = self._begin_epoch()
+        # Overflow or NaN inside a diverging epoch is reported through the
+        # non-finite loss below, not as a flood of RuntimeWarnings.
+        with np.errstate(all="ignore"):
+            loss, score = network.train_epoch(self._plan, model._optimizer, learning_rate, l2, model._rng, l1)
+        return self._end_epoch(loss, score, l2, l1)
+
+    def step_batches(self, count: int | None) -> EpochRecord | None:
+        """Run the next ``count`` mini-batches of the current epoch (None:
+        all that are left). Returns the epoch's record once its last batch
+        has run, else None: the model's parameters have moved, the epoch's
+        loss is not known yet. An epoch longer than a frame of the window
+        runs this way, so the views move between its batches; ``step()``
+        finishes an epoch begun so. A full-batch or second-moment (linear
+        regression) epoch is one piece."""
+        from .network import GramPlan
+
+        model, network = self.model, self._network
+        if self._progress is None:
+            if type(self._plan) is GramPlan or count is None or count >= len(self._plan.batches):
+                return self.step()
+            self._epoch_params = self._begin_epoch()
+            self._progress = network.start_epoch(self._plan, model._rng, self._epoch_params[0],
+                                                 self._epoch_params[2])
+        learning_rate, l2, l1 = self._epoch_params
+        with np.errstate(all="ignore"):
+            finished = network.train_batches(self._progress, self._plan, model._optimizer, learning_rate, l2, l1,
+                                             len(self._plan.batches) if count is None else max(1, int(count)))
+            if not finished:
+                return None
+            loss, score = network.finish_epoch(self._progress, self._plan, l1)
+        self._progress = None
+        return self._end_epoch(loss, score, l2, l1)
+
+    @property
+    def in_epoch(self) -> bool:
+        """Whether an epoch begun with ``step_batches`` has batches left."""
+        return self._progress is not None
+
+    @property
+    def n_batches(self) -> int:
+        """Optimiser steps (mini-batches) per epoch."""
+        batches = getattr(self._plan, "batches", None)
+        return 1 if batches is None else len(batches)
+
+    def _begin_epoch(self) -> tuple[float, float, float]:
+        """Checks before an epoch; returns its live ``(learning_rate, l2, l1)``."""
         if self.done:
             raise RuntimeError(
                 f"training has stopped ({self.stop_reason}) at epoch {self.epoch}; call extend(n) to train further"
             )
-        model, network = self.model, self._network
+        model = self.model
         learning_rate = model.learning_rate
         l2 = getattr(model, "l2", 0.0)
         l1 = getattr(model, "l1", 0.0)
         if learning_rate != self._learning_rate or l2 != self._l2 or l1 != self._l1:
             self._check_live(learning_rate, l2, l1)
-        np.copyto(self._snapshots[self.epoch & 1], network.theta)  # parameters before this epoch
-        # Overflow or NaN inside a diverging epoch is reported through the
-        # non-finite loss below, not as a flood of RuntimeWarnings.
+        np.copyto(self._snapshots[self.epoch & 1], self._network.theta)  # parameters before this epoch
+        return learning_rate, l2, l1
+
+    def _end_epoch(self, loss: float, score: float, l2: float, l1: float) -> EpochRecord:
+        """Validation, divergence, history, early stopping and the limit after
+        an epoch's last batch."""
+        network = self._network
         with np.errstate(all="ignore"):
-            loss, score = network.train_epoch(self._plan, model._optimizer, learning_rate, l2, model._rng, l1)
             if self._val_plan is not None:
                 val_loss, val_score = network.evaluate(self._val_plan, l2, l1)
                 finite = math.isfinite(loss) and math.isfinite(val_loss)

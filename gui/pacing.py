@@ -122,6 +122,23 @@ def auto_rate(remaining_epochs: int, seconds: float = AUTO_SECONDS) -> float:
     return max(remaining_epochs / seconds, AUTO_MIN_RATE)
 
 
+#: mini-batches run to learn what one costs, before the first is timed
+PROBE_BATCHES = 16
+
+
+def batches_per_piece(n_batches: int, batch_seconds: float) -> int:
+    """How many of an epoch's ``n_batches`` mini-batches to run before the
+    window may get a picture: all of them when the epoch is at most two
+    frames long (REPORT_INTERVAL each), else about one frame's worth (at
+    least 1). Before the cost of a batch is known (``batch_seconds`` 0), a
+    long epoch starts with PROBE_BATCHES."""
+    if batch_seconds <= 0:
+        return min(n_batches, PROBE_BATCHES) if n_batches > 4 * PROBE_BATCHES else n_batches
+    if n_batches * batch_seconds <= 2 * REPORT_INTERVAL:
+        return n_batches
+    return max(1, min(n_batches, int(REPORT_INTERVAL / batch_seconds)))
+
+
 def frame_per_epoch(epochs_per_second: float | None) -> bool:
     """Whether every epoch gets a frame of its own: slow motion at up to
     screen rate (the next epoch then waits for the last one to be drawn)."""

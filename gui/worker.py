@@ -289,6 +289,9 @@ class WorkerState:
     record_hold: bool = False  # such an epoch was reached: no further epoch until its frame is drawn
     hold_reported: bool = False  # the held epoch's report is out
     kept_epoch: int | None = None  # early stopping restored this epoch, for the next report
+    batch_seconds: float = 0.0  # wall-clock seconds a mini-batch takes (smoothed), 0 before the first
+    batches_done: int = 0  # mini-batches of the epoch in progress already run
+    moved: bool = False  # the parameters moved within an epoch since the last report
     frames_stale: bool = True  # the model or the specs changed since the last frames
     command_seq: int = 0  # number of the last command applied
 
@@ -381,7 +384,7 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         deadlines = []
         if self._training() and not state.record_hold:  # held: the ack (a command) wakes us
-            if state.steps > 0 or self._epochs_per_second is None:
+            if state.steps > 0 or self._epochs_per_second is None or state.trainer.in_epoch:
                 return 0.0
             if not self._waiting_for_frame():  # else the ack wakes us
                 deadlines.append(state.next_epoch_at)  # slow motion
@@ -411,7 +414,7 @@ class TrainingWorker(QObject):
         state = self.state
         if not self._training() or state.record_hold:
             return False
-        if state.steps > 0 or self._epochs_per_second is None:
+        if state.steps > 0 or self._epochs_per_second is None or state.trainer.in_epoch:
             return True
         return not self._waiting_for_frame() and time.perf_counter() >= state.next_epoch_at
 
@@ -559,6 +562,8 @@ class TrainingWorker(QObject):
         state.swap_data = False
         state.generation += 1
         state.pending = _empty_metrics()
+        state.batch_seconds, state.batches_done = 0.0, 0
+        state.moved = False
         self._rate.clear()
         state.trainer = None
         state.broken = False
@@ -593,21 +598,41 @@ class TrainingWorker(QObject):
 
     # --- epochs --------------------------------------------------------------
     def _run_epoch(self) -> None:
-        state = self.state
-        if state.steps > 0:
+        """One epoch; or, when an epoch takes longer than a frame while
+        training runs flat out, its next piece (as many mini-batches as fit
+        in a frame): the views then move between its batches instead of
+        waiting a whole epoch (100,000 rows, W2: 6.7 frames/s before)."""
+        state, trainer = self.state, self.state.trainer
+        continuing = trainer.in_epoch
+        if continuing:
+            pass  # the rest of an epoch already counted as started
+        elif state.steps > 0:
             state.steps -= 1
             if state.steps == 0:
                 state.force_report = True
         elif self._epochs_per_second is not None:
             state.next_epoch_at = pacing.next_epoch_due(state.next_epoch_at, self._epochs_per_second,
                                                         time.perf_counter())
+        n_batches = trainer.n_batches
+        count = n_batches
+        if state.steps == 0 and state.speed in (None, pacing.AUTO) and n_batches > 1:
+            count = pacing.batches_per_piece(n_batches, state.batch_seconds)
+        started = time.perf_counter()
         try:
-            record = state.trainer.step()
+            record = trainer.step_batches(count) if count < n_batches or continuing else trainer.step()
         except Exception as exc:
             self._fail(exc)
             return
-        self._rate.add(time.perf_counter(), record.epoch)
+        now = time.perf_counter()
+        ran = count if record is None else n_batches - state.batches_done
+        state.batch_seconds = pacing.smoothed(state.batch_seconds, (now - started) / max(1, ran), 0.3)
         state.frames_stale = True
+        if record is None:  # a piece of an epoch: a picture of it, no new loss yet
+            state.batches_done += count
+            state.moved = True
+            return
+        state.batches_done = 0
+        self._rate.add(now, record.epoch)
         if record.stop_reason != "diverged":  # a diverged epoch was undone: no point to plot
             pending = state.pending
             pending["epochs"].append(record.epoch)
@@ -642,7 +667,8 @@ class TrainingWorker(QObject):
 
     # --- reports -------------------------------------------------------------
     def _report_wanted(self) -> bool:
-        return self.state.force_report or bool(self.state.pending["epochs"])
+        state = self.state
+        return state.force_report or bool(state.pending["epochs"]) or state.moved
 
     def _maybe_report(self) -> None:
         state = self.state
@@ -702,7 +728,7 @@ class TrainingWorker(QObject):
             epoch_limit=state.epoch_limit,
         )
         state.stopped = state.message = state.kept_epoch = None
-        state.force_report = False
+        state.force_report = state.moved = False
         if state.record_hold:
             state.hold_reported = True
         state.in_flight = True

@@ -139,3 +139,50 @@ class UniformScatterItem(pg.ScatterPlotItem):
         if not np.all(dataSet["size"] == -1):
             return False
         return all(np.equal(dataSet[name], default).all() for name, default in _DEFAULT_COLUMNS)
+
+
+class GroupedScatter:
+    """Points in groups (train / validation, or a target's colour level),
+    each group drawn by a :class:`UniformScatterItem` of its own look, so
+    setting any number of points stays a sort and a few array copies (a
+    ``ScatterPlotItem`` with a brush per point took 26 s for 200,000).
+
+    ``looks``: one dict of ``UniformScatterItem`` keyword arguments (symbol,
+    size, brush, pen) per group. Items of empty groups are hidden: Qt asks
+    every visible item for its bounds on each repaint.
+    """
+
+    def __init__(self, plot_item, looks: list[dict], z_value: float = 10.0):
+        self.items: list[UniformScatterItem] = []
+        for look in looks:
+            item = UniformScatterItem(antialias=True, **look)
+            item.setZValue(z_value)
+            item.hide()
+            plot_item.addItem(item)
+            self.items.append(item)
+
+    def set_data(self, pos: np.ndarray, group: np.ndarray) -> None:
+        """Show ``pos`` ``(n, 2)``, row ``i`` in group ``group[i]`` (ints in
+        ``0..len(looks) - 1``)."""
+        order = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[order], np.arange(len(self.items) + 1))
+        for index, item in enumerate(self.items):
+            rows = order[bounds[index]:bounds[index + 1]]
+            if rows.size:
+                item.setData(pos=np.ascontiguousarray(pos[rows]))
+                if not item.isVisible():
+                    item.show()
+            else:
+                if len(item.data):
+                    item.clear()
+                if item.isVisible():
+                    item.hide()
+
+    def count(self) -> int:
+        """Points shown, in all groups."""
+        return sum(len(item.data) for item in self.items)
+
+    def positions(self, index: int) -> np.ndarray:
+        """``(m, 2)`` the points of group ``index``."""
+        data = self.items[index].data
+        return np.column_stack([data["x"], data["y"]]) if len(data) else np.empty((0, 2))

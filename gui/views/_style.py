@@ -16,6 +16,27 @@ from .grid import GridSpec, frame_range, view_grid
 
 WHITE = (255, 255, 255)
 POINT_SIZE = 9
+#: most points a view draws: beyond it, an even random sample of this many
+#: (drawing a million points' symbols held the GUI thread ~0.7 s on every
+#: new dataset, pan or zoom; a sample looks the same and says so)
+MAX_DRAWN_POINTS = 50_000
+
+
+def drawn_rows(n: int, limit: int = MAX_DRAWN_POINTS) -> np.ndarray | None:
+    """Which of ``n`` rows a view draws: None for all of them (``n <=
+    limit``), else at most ``limit`` row indices, increasing, each row kept
+    with the same chance, the same for the same ``n`` (seed 0): redrawing
+    the same data shows the same points. (A coin per row, 5 ms for a
+    million; an exact-size ``choice`` took 25.)"""
+    if n <= limit:
+        return None
+    return np.flatnonzero(np.random.default_rng(0).random(n) < limit / n)[:limit]
+
+
+def sample_note(n: int, limit: int = MAX_DRAWN_POINTS) -> str:
+    """The words under a plot that draws a sample of its ``n`` points."""
+    return "" if n <= limit else (f"Showing {limit:,} of the {n:,} points, a random sample: drawing them all "
+                                  f"would stall the window. The model trains on all of them.")
 
 TICK_POINT_SIZE = 9
 LABEL_STYLE = {"color": "#{:02x}{:02x}{:02x}".format(*FOREGROUND), "font-size": "10pt"}
@@ -240,6 +261,7 @@ class PlotView(QtWidgets.QWidget):
         self.caption.setStyleSheet("color: #8a5a00; padding: 2px 8px 4px 8px; background: white;")
         self.caption.hide()
         layout.addWidget(self.caption)
+        self._captions: dict[str, str] = {}
         self.setMinimumSize(240, 200)
 
         self.legend = pg.LegendItem(colCount=1, labelTextColor=FOREGROUND,
@@ -288,11 +310,15 @@ class PlotView(QtWidgets.QWidget):
         if self._frame_locked:
             self._view_range_changed()
 
-    def set_caption(self, text: str) -> None:
-        """A line of plain text under the plot ("" hides it)."""
-        if text != self.caption.text():
-            self.caption.setText(text)
-        self.caption.setVisible(bool(text))
+    def set_caption(self, text: str, part: str = "view") -> None:
+        """Plain text under the plot ("" removes it): one paragraph per
+        ``part`` (the view's own, e.g. a slice note; the widget's "sample"
+        note when it draws a sample of the points)."""
+        self._captions[part] = text
+        joined = "\n".join(text for text in self._captions.values() if text)
+        if joined != self.caption.text():
+            self.caption.setText(joined)
+        self.caption.setVisible(bool(joined))
 
     def set_axis_labels(self, x: str, y: str) -> None:
         """Axis titles (e.g. the feature names)."""
@@ -377,8 +403,9 @@ class GridFramedView(PlotView):
         return self._grid
 
     def _set_points(self, X2: np.ndarray) -> None:
-        """The shown points changed: frame them (unless the frame is locked)."""
-        self._X = X2.copy()
+        """The shown points changed (``X2``: the view's own copy, kept):
+        frame them (unless the frame is locked)."""
+        self._X = X2
         if not self._frame_locked:
             self._frame_data(always=False)
 

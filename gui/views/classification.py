@@ -8,8 +8,8 @@ from pyqtgraph import functions as fn
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._scatter import UniformScatterItem
-from ._style import (POINT_SIZE, WHITE, GridFramedView, as_mask, as_points,
-                     misclassified_sample, train_sample, validation_sample)
+from ._style import (POINT_SIZE, WHITE, GridFramedView, as_mask, as_points, drawn_rows,
+                     misclassified_sample, sample_note, train_sample, validation_sample)
 from .colors import HIGHLIGHT, PALETTE
 from .surface import SurfacePainter, SurfacePicture
 
@@ -175,6 +175,7 @@ class ClassificationView(GridFramedView):
         self._parked: set[int] = set()  # class codes whose items are hidden for being unused
         self._has_validation = False
         self._misclassified: np.ndarray | None = None
+        self._drawn: np.ndarray | None = None
         self._show_range(self._grid)
 
     # -- data (only when the dataset changes) ------------------------------
@@ -212,16 +213,20 @@ class ClassificationView(GridFramedView):
         X2, self._y = X2.copy(), y.astype(np.int64)
         self._class_names = class_names
         self._has_validation = bool(val_mask.any())
+        self._drawn = drawn_rows(n)  # a sample of a huge dataset, or None: all
+        shown_X, shown_y, shown_mask = ((X2, self._y, val_mask) if self._drawn is None else
+                                        (X2[self._drawn], self._y[self._drawn], val_mask[self._drawn]))
+        self.set_caption(sample_note(n), "sample")
         # Rows grouped by (class, split) in one stable sort rather than 16
         # boolean masks over all n rows: group g = 2 * code + is_validation.
-        group = 2 * self._y + val_mask
+        group = 2 * shown_y + shown_mask
         order = np.argsort(group, kind="stable")
         bounds = np.searchsorted(group[order], np.arange(2 * len(PALETTE) + 1))
         for code in range(len(PALETTE)):
             for split, item in enumerate((self.train_items[code], self.validation_items[code])):
                 rows = order[bounds[2 * code + split]:bounds[2 * code + split + 1]]
                 if rows.size:
-                    item.setData(pos=X2[rows])
+                    item.setData(pos=shown_X[rows])
                 elif len(item.data):
                     item.clear()
             # Colours no class uses are hidden: Qt asks every visible item
@@ -291,7 +296,10 @@ class ClassificationView(GridFramedView):
         if self._misclassified is not None and np.array_equal(mask, self._misclassified):
             return  # the usual case late in training: nothing to redo
         self._misclassified = mask.copy()
-        self.ring_item.setData(pos=self._X[mask])
+        if self._drawn is not None:  # the rings of the points drawn
+            self.ring_item.setData(pos=self._X[self._drawn][mask[self._drawn]])
+        else:
+            self.ring_item.setData(pos=self._X[mask])
         self.ring_item.show()
         self._update_legend()
 

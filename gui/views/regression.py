@@ -8,12 +8,26 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ._scatter import UniformScatterItem
-from ._style import (POINT_SIZE, WHITE, GridFramedView, PlotView, as_1d, as_mask, as_points, cache_static,
-                     displayable, set_label, style_plot, train_sample, validation_sample)
-from .classification import SmoothImageItem
 from ._colormaps import REGRESSION_CMAP
-from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE
+from ._scatter import GroupedScatter, UniformScatterItem
+from ._style import (
+    POINT_SIZE,
+    WHITE,
+    GridFramedView,
+    PlotView,
+    as_1d,
+    as_mask,
+    as_points,
+    displayable,
+    drawn_rows,
+    sample_note,
+    set_label,
+    style_plot,
+    train_sample,
+    validation_sample,
+)
+from .classification import SmoothImageItem
+from .colors import FIT_COLOR, FOREGROUND, MUTED, PALETTE, REGRESSION_STOPS, map_stops
 from .grid import frame_range
 
 CURVE_POINTS = 400     # samples of the fitted curve across the frame
@@ -22,6 +36,8 @@ HEATMAP_SIZE = 200     # grid points per axis of the prediction heatmap
 POINT_COLOR = PALETTE[0]
 POINT_EDGE = (45, 45, 45, 200)
 VAL_DIAMOND_SIZE = 11
+#: target colour steps of the heatmap's points (the heatmap itself is smooth)
+COLOUR_LEVELS = 16
 
 
 def target_levels(y: np.ndarray) -> tuple[float, float]:
@@ -43,11 +59,18 @@ def target_levels(y: np.ndarray) -> tuple[float, float]:
     return (low, high)
 
 
-def target_brushes(y: np.ndarray, levels: tuple[float, float]) -> list:
-    """One brush per target value, from REGRESSION_CMAP over ``levels``."""
+def target_level(y: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
+    """``(n,)`` int: the colour level ``0..COLOUR_LEVELS - 1`` of each target
+    over ``levels`` (the map's position ``t = (y - low) / (high - low)``, in
+    COLOUR_LEVELS equal steps: a point's colour is its step's middle)."""
     t = np.clip((y - levels[0]) / (levels[1] - levels[0]), 0.0, 1.0)
-    rgba = REGRESSION_CMAP.map(np.nan_to_num(t, nan=0.5), mode="byte")    # (n, 4) uint8
-    return [pg.mkBrush(*color) for color in rgba]
+    return np.minimum((np.nan_to_num(t, nan=0.5) * COLOUR_LEVELS).astype(np.intp), COLOUR_LEVELS - 1)
+
+
+def split_looks(size: float, train_edge: float, val_edge: float) -> list[dict]:
+    """The looks of training (filled) and validation (hollow) points."""
+    return [{"symbol": "o", "size": size, "brush": pg.mkBrush(POINT_COLOR), "pen": pg.mkPen(WHITE, width=train_edge)},
+            {"symbol": "o", "size": size, "brush": pg.mkBrush(WHITE), "pen": pg.mkPen(POINT_COLOR, width=val_edge)}]
 
 
 class Regression1DView(PlotView):
@@ -63,12 +86,8 @@ class Regression1DView(PlotView):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
-        self.points_item = pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, antialias=True,
-                                              brush=pg.mkBrush(POINT_COLOR),
-                                              pen=pg.mkPen(WHITE, width=1))
-        self.points_item.setZValue(10)
-        cache_static(self.points_item)
-        self.plot_item.addItem(self.points_item)
+        # training points filled, validation points hollow
+        self.points = GroupedScatter(self.plot_item, split_looks(POINT_SIZE, 1.0, 2.2))
         self.curve_item = pg.PlotDataItem(pen=pg.mkPen(FIT_COLOR, width=3), antialias=True)
         self.curve_item.setZValue(5)
         self.plot_item.addItem(self.curve_item)
@@ -85,15 +104,11 @@ class Regression1DView(PlotView):
         x = as_1d("x", x, finite=True)
         y = as_1d("y", y, x.shape[0], finite=True)
         val_mask = as_mask("val_mask", val_mask, x.shape[0])
-        if val_mask.any():
-            self.points_item.setData(
-                x=x, y=y,
-                brush=np.where(val_mask, pg.mkBrush(WHITE), pg.mkBrush(POINT_COLOR)),
-                pen=np.where(val_mask, pg.mkPen(POINT_COLOR, width=2.2),
-                             pg.mkPen(WHITE, width=1)))
-        else:
-            self.points_item.setData(x=x, y=y)
-        entries = [(self.points_item, "data")]
+        drawn = drawn_rows(x.shape[0])
+        rows = slice(None) if drawn is None else drawn
+        self.points.set_data(np.column_stack([x[rows], y[rows]]), val_mask[rows].astype(np.intp))
+        self.set_caption(sample_note(x.shape[0]), "sample")
+        entries = [(self.points.items[0], "data")]
         if val_mask.any():
             entries = [(self._samples[0], "train"), (self._samples[1], "validation")]
         self._set_legend(entries + [(self.curve_item, "model")])
@@ -159,11 +174,13 @@ class RegressionHeatmapView(GridFramedView):
         self.colorbar.setImageItem(self.image_item, insert_in=self.plot_item)
         style_plot(self.colorbar)
         set_label(self.colorbar, "left", "target")
-        self.points_item = pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, antialias=True,
-                                              pen=pg.mkPen(POINT_EDGE, width=1))
-        self.points_item.setZValue(10)
-        cache_static(self.points_item)
-        self.plot_item.addItem(self.points_item)
+        # one look per colour level of the target and split: training
+        # points circles, validation points diamonds
+        colours = map_stops((np.arange(COLOUR_LEVELS) + 0.5) / COLOUR_LEVELS, REGRESSION_STOPS)
+        edge = pg.mkPen(POINT_EDGE, width=1)
+        self.points = GroupedScatter(self.plot_item, [
+            {"symbol": symbol, "size": size, "brush": pg.mkBrush(*colour), "pen": edge}
+            for symbol, size in (("o", POINT_SIZE), ("d", VAL_DIAMOND_SIZE)) for colour in colours])
         self._samples = (pg.ScatterPlotItem(symbol="o", size=POINT_SIZE, brush=pg.mkBrush(MUTED),
                                             pen=pg.mkPen(POINT_EDGE, width=1)),
                          pg.ScatterPlotItem(symbol="d", size=VAL_DIAMOND_SIZE,
@@ -183,15 +200,15 @@ class RegressionHeatmapView(GridFramedView):
         val_mask = as_mask("val_mask", val_mask, X2.shape[0])
         self._levels = target_levels(y)
         self.colorbar.setLevels(values=self._levels)
-        brushes = target_brushes(y, self._levels)
+        drawn = drawn_rows(X2.shape[0])
+        rows = slice(None) if drawn is None else drawn
+        self.points.set_data(X2[rows], target_level(y[rows], self._levels) + COLOUR_LEVELS * val_mask[rows])
+        self.set_caption(sample_note(X2.shape[0]), "sample")
         if val_mask.any():
-            self.points_item.setData(pos=X2, brush=brushes, symbol=np.where(val_mask, "d", "o"),
-                                 size=np.where(val_mask, VAL_DIAMOND_SIZE, POINT_SIZE))
             self._set_legend([(self._samples[0], "train"), (self._samples[1], "validation")])
         else:
-            self.points_item.setData(pos=X2, brush=brushes)
             self._set_legend([])
-        self._set_points(X2)
+        self._set_points(X2.copy())
 
     def set_surface(self, values) -> None:
         """The model's predictions on :meth:`grid_spec`'s points (shape
@@ -264,12 +281,7 @@ class TimeSeriesView(PlotView):
         self.signal_item = pg.PlotDataItem(pen=pg.mkPen(MUTED, width=1.2), antialias=True)
         self.signal_item.setZValue(1)
         self.plot_item.addItem(self.signal_item)
-        self.points_item = pg.ScatterPlotItem(symbol="o", size=6, antialias=True,
-                                              brush=pg.mkBrush(POINT_COLOR),
-                                              pen=pg.mkPen(WHITE, width=0.8))
-        self.points_item.setZValue(5)
-        cache_static(self.points_item)
-        self.plot_item.addItem(self.points_item)
+        self.points = GroupedScatter(self.plot_item, split_looks(6, 0.8, 1.8), z_value=5)
         self.prediction_item = pg.PlotDataItem(pen=pg.mkPen(FIT_COLOR, width=2), antialias=True)
         self.prediction_item.setZValue(10)
         self.plot_item.addItem(self.prediction_item)
@@ -314,15 +326,10 @@ class TimeSeriesView(PlotView):
         self._last_value = y[self._order][-1:]
         self.forecast_item.setData([], [])
         self.signal_item.setData(self._time, y[self._order])
+        self.points.set_data(np.column_stack([time, y]), val_mask.astype(np.intp))
         if val_mask.any():
-            self.points_item.setData(
-                x=time, y=y,
-                brush=np.where(val_mask, pg.mkBrush(WHITE), pg.mkBrush(POINT_COLOR)),
-                pen=np.where(val_mask, pg.mkPen(POINT_COLOR, width=1.8),
-                             pg.mkPen(WHITE, width=0.8)))
             entries = [(self._samples[0], "train"), (self._samples[1], "validation")]
         else:
-            self.points_item.setData(x=time, y=y)
             entries = [(self._samples[0], "data")]
         self.prediction_item.setData([], [])
         self._set_legend(entries + [(self.prediction_item, "one-step-ahead prediction")])

@@ -340,3 +340,30 @@ def test_split_choices_and_errors():
         Trainer(NeuralNetwork(), X, y, split="future")
     with pytest.raises(ValueError, match="split='stratified' needs class labels"):
         Trainer(LinearRegression(), X, y.astype(float), split="stratified")
+
+
+@pytest.mark.parametrize("l1", [0.0, 1e-3])
+def test_an_epoch_run_in_pieces_is_the_epoch_run_at_once(l1):
+    """step_batches (the window's pieces of a long epoch) trains exactly what
+    step() trains: the same parameters and the same record."""
+    import datasets
+    from algorithms import NeuralNetwork
+
+    ds = datasets.make("spiral", n_samples=400, noise=0.1, random_state=0)
+
+    def model():
+        return NeuralNetwork(hidden_layers=(8, 8), batch_size=32, l1=l1, random_state=0, max_epochs=100)
+
+    whole, pieces = Trainer(model(), ds.X, ds.y, validation_fraction=0.2), Trainer(model(), ds.X, ds.y,
+                                                                                 validation_fraction=0.2)
+    assert pieces.n_batches == 10  # 320 training rows in batches of 32
+    for _ in range(3):
+        expected = whole.step()
+        records = [pieces.step_batches(3) for _ in range(4)]
+        assert records[:3] == [None, None, None] and records[3] is not None
+        assert records[3] == expected
+        np.testing.assert_array_equal(pieces.model._network.theta, whole.model._network.theta)
+    # an epoch begun in pieces and finished by step()
+    pieces.step_batches(4)
+    assert pieces.step() == whole.step()
+    np.testing.assert_array_equal(pieces.model._network.theta, whole.model._network.theta)

@@ -61,3 +61,17 @@ def test_rate_meter_measures_over_its_window():
     assert meter.rate() == pytest.approx((1000 - 600) / (1.1 - 0.6))
     meter.clear()
     assert meter.rate() == 0.0
+
+
+def test_a_long_epoch_is_cut_into_pieces_of_about_a_frame():
+    from gui.pacing import PROBE_BATCHES, REPORT_INTERVAL, batches_per_piece
+
+    # short epochs run whole
+    assert batches_per_piece(100, 0.0001) == 100            # 10 ms: under two frames
+    assert batches_per_piece(1, 1.0) == 1                   # one batch cannot be cut
+    # a long epoch: about one frame's worth of batches
+    assert batches_per_piece(12_500, 0.0004) == int(REPORT_INTERVAL / 0.0004)
+    assert batches_per_piece(1000, 0.5) == 1                # a batch longer than a frame: one at a time
+    # the first epoch of a big dataset starts with a probe, not a whole epoch
+    assert batches_per_piece(12_500, 0.0) == PROBE_BATCHES
+    assert batches_per_piece(20, 0.0) == 20

@@ -507,7 +507,7 @@ def test_regression_1d_locked_frame_keeps_curve_x_and_range(qtbot):
     edge = near_and_beyond_the_edge(view)
     view.set_data(np.append(x, edge[:, 0]), np.append(x ** 2, edge[:, 1]))
     np.testing.assert_array_equal(view.curve_x(), curve_x)
-    assert view_range(view) == shown and len(view.points_item.data) == 32
+    assert view_range(view) == shown and view.points.count() == 32
     # Zoomed out while locked: the curve spans what is visible.
     with qtbot.waitSignal(view.frame_changed, timeout=1000):
         view.plot_item.vb.setRange(xRange=(-4.0, 4.0), yRange=(-1.0, 5.0), padding=0)
@@ -571,7 +571,7 @@ def test_regression_1d_curve_spans_the_data(qtbot, screenshot):
     beyond = curve_x[4]
     on_curve = color_at(image, view, view.plot_item, beyond, np.sin(beyond))
     assert on_curve[0] > on_curve[1] + 60, on_curve                  # the red fit line
-    assert len(view.points_item.data) == 120
+    assert view.points.count() == 120
     with pytest.raises(ValueError, match="yhat"):
         view.set_curve(np.zeros(3))
 
@@ -595,7 +595,7 @@ def test_regression_heatmap_colours_predictions_like_targets(qtbot, screenshot):
     dip = color_at(image, view, view.plot_item, -0.7, -0.4)
     assert peak[0] > peak[2] + 80, peak        # orange high
     assert dip[2] > dip[0] + 80, dip           # blue low
-    assert len(view.points_item.data) == 300
+    assert view.points.count() == 300
     with pytest.raises(ValueError, match="values"):
         view.set_surface(np.zeros(7))
 
@@ -630,8 +630,9 @@ def test_time_series_prediction_follows_time_order(qtbot, screenshot):
     np.testing.assert_allclose(y, prediction)
     sx, sy = view.signal_item.getData()
     np.testing.assert_allclose(sy, signal)
-    fills = [brush.color().getRgb()[:3] for brush in view.points_item.data["brush"]]
-    assert fills.count((255, 255, 255)) == 60                     # hollow validation
+    hollow = view.points.items[1]                                 # validation: white fill
+    assert hollow.opts["brush"].color().getRgb()[:3] == (255, 255, 255)
+    assert len(hollow.data) == 60
 
 
 def test_confusion_writes_counts_and_shades_the_diagonal(qtbot, screenshot):

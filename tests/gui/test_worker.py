@@ -280,3 +280,23 @@ def test_the_worker_paces_reports_with_the_costs_it_measures(qtbot, controller):
     # the acks carried the GUI's cost and the renderer its own
     assert worker_pacing.render_cost > 0 and worker_pacing.render_wall > 0
     assert worker_pacing.report_interval() >= pacing.REPORT_INTERVAL
+
+
+def test_a_long_epoch_is_drawn_in_pieces(qtbot, controller):
+    """An epoch longer than two frames runs a frame's worth of mini-batches
+    at a time, with a picture of the model between them."""
+    ctl, collector = controller()
+    big = datasets.make("spiral", n_samples=20_000, noise=0.1, random_state=0)
+    # 250 mini-batches an epoch, ~0.1 s here: several frames long
+    configure(ctl, big, network(hidden_layers=(64, 64), batch_size=64))
+    ctl.set_speed(None)
+    ctl.play()
+    qtbot.waitUntil(lambda: sum(r.epochs.size == 0 and r.epoch > 0 for r in collector.reports) >= 3,
+                    timeout=3 * TIMEOUT_MS)
+    ctl.pause()
+    # frames came while epochs ran: new pictures, no new loss point
+    within = [r for r in collector.reports if r.epochs.size == 0 and r.epoch > 0 and r.running]
+    assert len(within) >= 2 and all("outputs" in r.frames for r in within)
+    outputs = [r.frames["outputs"][0] for r in within]
+    assert any(np.abs(a - b).max() > 0 for a, b in zip(outputs, outputs[1:]))
+    assert collector.all_epochs() == list(range(1, collector.epoch + 1))  # still every epoch once

@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 
 import datasets
 from gui import views
+from gui.help import install_help_menu
 from gui.panels import DatasetPanel, ModelPanel, TrainingToolbar
 from gui.panels.banner import Banner
+from gui.panels.dataset_panel import dataset_title
 from gui.panels.messages import plain_label, show_error
 from gui.presenter import DataPresenter
 from gui.worker import CANNOT_TRAIN, Report, TrainingController
@@ -98,6 +100,10 @@ class MainWindow(QMainWindow):
         self._model_seq = 0  # the command that sent the current model
         self._model_trains = False  # the last report had a trainer (the data can be trained)
         self._n_validation = 0  # validation rows of the worker's split (from its val_mask)
+        # The split comes once, with the report after it changed; when that
+        # report's frames are skipped (the views' specs changed meanwhile),
+        # the views still need it: it waits here for the next current report.
+        self._pending_val_mask: np.ndarray | None = None
         self.error_box = None  # the last error box shown (data the window could not take)
         self._loss_drawn_at = -math.inf  # time.monotonic() of the last loss-view redraw
         self._loss_timer = QTimer(self)  # draws epochs left waiting by the rate limit
@@ -128,6 +134,8 @@ class MainWindow(QMainWindow):
         self.loss_view = views.LossView()
         self._build_layout()
         self._connect()
+        self.menuBar().addMenu(self.toolbar.view_menu)
+        self.help_menu = install_help_menu(self)
 
         if dataset is None:
             dataset, model, transform = default_run()
@@ -176,6 +184,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.view_title.setFont(font)
+        self.view_title.setWordWrap(True)  # a long dataset title must not widen the window
         self.banner = Banner()
         self.view_note = plain_label(QLabel())
         self.view_note.setWordWrap(True)
@@ -208,10 +217,11 @@ class MainWindow(QMainWindow):
         secondary_layout.setContentsMargins(4, 4, 8, 4)
         self.side_tabs = QTabWidget()
         self.side_tabs.setDocumentMode(True)
+        self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
         secondary_layout.addWidget(self.side_tabs)
         self.secondary_box.hide()
         right.addWidget(self.secondary_box)
-        right.setMinimumWidth(340)
+        right.setMinimumWidth(380)  # the loss readout and the side tabs' tables
         self.right_splitter = right
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -239,6 +249,8 @@ class MainWindow(QMainWindow):
         toolbar.speed_changed.connect(self._on_speed_changed)
         toolbar.misclassified_action.toggled.connect(self._on_misclassified_toggled)
         toolbar.surface3d_action.toggled.connect(self._on_surface3d_toggled)
+        toolbar.discrete_action.toggled.connect(self._on_discrete_toggled)
+        toolbar.validation_action.toggled.connect(self._on_validation_toggled)
         self.dataset_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.dataset_panel.features_chosen.connect(self._on_features_chosen)
         self.dataset_panel.two_features_toggled.connect(self._on_two_features_toggled)
@@ -461,13 +473,13 @@ class MainWindow(QMainWindow):
     def _update_view_chrome(self) -> None:
         """Titles, notes and toggles for what is shown."""
         dataset = self._dataset
-        title = self.presenter.title()
-        if dataset.name:
-            title += f" — {dataset.name}"
+        title = f"{self.presenter.title()} — {dataset_title(dataset)}"
         self.view_title.setText(title)
         regression_2d = dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
         self.toolbar.surface3d_action.setVisible(regression_2d)
         self.toolbar.misclassified_action.setVisible(dataset.task == "classification" and dataset.time is None)
+        self.toolbar.discrete_action.setVisible(dataset.task == "classification" and dataset.time is None)
+        self.toolbar.validation_action.setVisible(dataset.time is None)
         if regression_2d and self.toolbar.surface3d_action.isChecked() and not self.presenter.uses_3d:
             self.view_note.setText(
                 "The 3D view needs OpenGL, which is not available here: showing the heatmap instead."
@@ -475,6 +487,18 @@ class MainWindow(QMainWindow):
             self.view_note.show()
         else:
             self.view_note.hide()
+
+    @Slot(int)
+    def _on_side_tab_changed(self, index: int) -> None:
+        """A tab that wants more of the right column (``View.tab_share``) gets
+        it while it is chosen; the others give the loss curves back their part."""
+        views_ = {view.widget: view for view in self.presenter.side_views("side")}
+        view = views_.get(self.side_tabs.widget(index))
+        if view is None:
+            return
+        share = view.tab_share or 0.45
+        total = max(self.right_splitter.height(), 600)
+        self.right_splitter.setSizes([round(total * (1 - share)), round(total * share)])
 
     @Slot(object)
     def _on_side_views_changed(self, views_: list) -> None:
@@ -515,6 +539,14 @@ class MainWindow(QMainWindow):
         self.presenter.set_highlight_misclassified(on)  # the views' specs change: specs_changed
 
     @Slot(bool)
+    def _on_discrete_toggled(self, on: bool) -> None:
+        self.presenter.set_option("discrete", on)  # the surface's spec changes: specs_changed
+
+    @Slot(bool)
+    def _on_validation_toggled(self, on: bool) -> None:
+        self.presenter.set_option("hide_validation", not on)
+
+    @Slot(bool)
     def _on_surface3d_toggled(self, on: bool) -> None:
         self.presenter.set_3d(on)  # another data view: specs_changed
         self._update_view_chrome()
@@ -536,7 +568,7 @@ class MainWindow(QMainWindow):
             self.error_box = show_error(self, "Cannot show this dataset", reason)
             return
         notes = " ".join(f"{note[:1].upper()}{note[1:]}." for note in dataset.notes)
-        self._status(f"New data ({dataset.name or 'unnamed'}): the model starts again from epoch 0. {notes}".strip())
+        self._status(f"New data ({dataset_title(dataset)}): the model starts again from epoch 0. {notes}".strip())
 
     @Slot(int, int)
     def _on_features_chosen(self, first: int, second: int) -> None:
@@ -609,8 +641,10 @@ class MainWindow(QMainWindow):
         self._model_trains = report.n_samples > 0
         if report.val_mask is not None:
             self._n_validation = int(np.count_nonzero(report.val_mask))
-            if current:
-                self.presenter.set_val_mask(report.val_mask)
+            self._pending_val_mask = report.val_mask
+        if current and self._pending_val_mask is not None:
+            self.presenter.set_val_mask(self._pending_val_mask)
+            self._pending_val_mask = None
         if current and not report.n_samples:
             self.presenter.clear_frames()  # no model trains on these data: the last one's picture must go
         if report.epochs.size:
@@ -631,7 +665,7 @@ class MainWindow(QMainWindow):
                 history = {name: self.loss_view.data(name) for name in ("loss", "val_loss", "score")}
                 self.presenter.history_changed(history, self._history_since)
         if current:
-            self.presenter.show_frames(report.frames, clock=(report.generation, report.epoch))
+            self.presenter.show_frames(report.frames, report.epoch, report.generation)
         self._epoch = report.epoch
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)

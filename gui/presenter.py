@@ -203,7 +203,10 @@ class DataPresenter(QObject):
         if np.array_equal(val_mask, context.val_mask):
             return
         self._context = DataContext(context.dataset, context.shown, np.asarray(val_mask, dtype=bool))
+        before = self.specs()
         self._set_data(self.active_views())
+        if self.specs() != before:  # a view computes on the training rows only
+            self.specs_changed.emit()
 
     def _choose_views(self, new_data: bool = False, notify: bool = True) -> None:
         context = self._context
@@ -309,12 +312,12 @@ class DataPresenter(QObject):
         for view in self.active_views():
             view.clear_frame()
 
-    def show_frames(self, frames: dict, clock: tuple[int, int] | None = None) -> None:
-        """Hand each frame (view id -> ``spec.compute`` result) to its view;
-        frames of views no longer shown are dropped. ``clock``: the
-        ``(generation, epoch)`` the frames show (``View.frame_clock``)."""
+    def show_frames(self, frames: dict, epoch: int | None = None, generation: int | None = None) -> None:
+        """Hand each frame (view id -> ``spec.compute`` result) of the model
+        at ``epoch`` (of model ``generation``, ``View.generation``) to its
+        view; frames of views no longer shown are dropped."""
         for view in self.active_views():
             result = frames.get(view.view_id)
             if result is not None:
-                view.frame_clock = clock
+                view.epoch, view.generation = epoch, generation
                 view.show_frame(result)

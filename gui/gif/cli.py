@@ -61,6 +61,9 @@ def add_gif_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--layout", choices=("data", "data+loss"), default="data+loss",
                        help="data view only, or data view and loss curve side by side (default data+loss)")
     group.add_argument("--no-loop", action="store_true", help="play once instead of looping forever")
+    group.add_argument("--caption", action=argparse.BooleanOptionalAction, default=True,
+                       help="a caption line under each frame with the settings (model, layers, activation, "
+                            "optimizer, learning rate); on by default")
     group.add_argument("--hold", type=float, default=DEFAULT_HOLD, metavar="SECONDS",
                        help=f"how long the last frame stays, 0 to {MAX_HOLD_SECONDS:g} (default {DEFAULT_HOLD:g})")
 
@@ -200,7 +203,7 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
 
     from algorithms import Trainer
     from gui import views
-    from gui.gif.recorder import FrameRecorder
+    from gui.gif.recorder import FrameRecorder, settings_caption
     from gui.presenter import DataPresenter
     from gui.views.frame import FrameComputer
 
@@ -266,6 +269,9 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
         frame_height=None,  # drawn at the size wanted
         min_interval=0.0,
     )
+    if getattr(args, "caption", True):
+        caption = settings_caption(model)
+        recorder.caption = lambda: caption
     pending: list = []  # EpochRecords since the last drawn frame
 
     def draw_and_capture(epoch: int, loss: float) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from gui.gif.encoder import MAX_FRAMES
@@ -131,6 +131,30 @@ def stamp_text(epoch: int, loss: float) -> str:
     return f"epoch {int(epoch)} · loss {loss_text}"
 
 
+def settings_caption(model) -> str:
+    """The settings that made a run, for the caption line: ``"Neural network ·
+    layers 16-16 · tanh · adam · lr 0.01 · L2 0.0001"`` (a model's class and
+    hyperparameters; penalties only when on)."""
+    params = model.get_params()
+    parts = [getattr(type(model), "LABEL", type(model).__name__)]
+    if "hidden_layers" in params:
+        layers = params["hidden_layers"]
+        parts.append("layers " + ("-".join(str(width) for width in layers) if layers else "none"))
+        parts.append(str(params["activation"]))
+    parts.append(str(params.get("optimizer", "sgd")))
+    parts.append(f"lr {params['learning_rate']:g}")
+    for name in ("l2", "l1"):
+        if params.get(name):
+            parts.append(f"{name.upper()} {params[name]:g}")
+    return " · ".join(parts)
+
+
+def _bold(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold
+
+
 def caption_height(frame_height: int) -> int:
     """Pixels of the caption strip under a picture ``frame_height`` high."""
     return 2 * _caption_font_size(frame_height)
@@ -140,9 +164,11 @@ def _caption_font_size(frame_height: int) -> int:
     return max(11, round(frame_height * 0.034))
 
 
-def stamp(image: QImage, epoch: int, loss: float) -> QImage:
+def stamp(image: QImage, epoch: int, loss: float, caption: str | None = None) -> QImage:
     """``image`` with a caption strip added below it, the epoch and loss in its
-    bottom-right corner (dark bold text on white).
+    bottom-right corner (dark bold text on white) and ``caption`` (the
+    settings, :func:`settings_caption`) on its left, in grey, cut with "…"
+    where it would reach the epoch.
 
     A strip rather than text over the picture: the views have legends, axis
     labels and readouts in every corner, and the stamp must hide none of them.
@@ -164,7 +190,18 @@ def stamp(image: QImage, epoch: int, loss: float) -> QImage:
     painter.setPen(QColor(20, 20, 20))
     margin = font.pixelSize() // 2
     text_box = QRect(0, image.height(), image.width() - margin, strip)
-    painter.drawText(text_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, stamp_text(epoch, loss))
+    epoch_text = stamp_text(epoch, loss)
+    painter.drawText(text_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, epoch_text)
+    if caption:
+        font.setBold(False)
+        painter.setFont(font)
+        painter.setPen(QColor(90, 90, 90))
+        metrics = painter.fontMetrics()
+        room = image.width() - 3 * margin - QFontMetrics(_bold(font)).horizontalAdvance(epoch_text) - margin
+        if room > metrics.horizontalAdvance("…") * 4:
+            text = metrics.elidedText(caption, Qt.TextElideMode.ElideRight, room)
+            painter.drawText(QRect(margin, image.height(), room, strip),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
     painter.end()
     return framed
 
@@ -297,6 +334,9 @@ class FrameRecorder(QObject):
         self._recording = False
         self._next_epoch = 0
         self._every_setting: int | None = None  # None = automatic
+        #: what gives the settings caption of each frame (None: no caption);
+        #: the window's reads the model panel, the GIF command's is fixed
+        self.caption: Callable[[], str | None] | None = None
         self.set_every(every)
         self._force_next = False
         self.paced = False
@@ -459,7 +499,8 @@ class FrameRecorder(QObject):
             return False
         if self._frame_size is None:
             self._frame_size = frame_size_for(image.size(), self.frame_height)
-        frame_image = stamp(fit_frame(image, self._frame_size), epoch, loss)
+        caption = self.caption() if self.caption is not None else None
+        frame_image = stamp(fit_frame(image, self._frame_size), epoch, loss, caption)
         frame = RecordedFrame.from_array(qimage_to_array(frame_image), epoch, loss)
         if replace_same_epoch and self._frames and self._frames[-1].epoch == frame.epoch:
             self._frames[-1] = frame
@@ -490,6 +531,9 @@ def install_recorder(window, **recorder_options) -> FrameRecorder:
     recorder = FrameRecorder(
         window.current_data_view, getattr(window, "loss_view", None), parent=window, **recorder_options
     )
+    model_panel = getattr(window, "model_panel", None)
+    if model_panel is not None:  # the caption names the settings of the model being recorded
+        recorder.caption = lambda: settings_caption(model_panel.build_model())
     controller = getattr(window, "controller", None)
     if controller is not None and hasattr(controller, "set_recording"):
         # Recording is by epoch, not by screen frame: the worker stops at each

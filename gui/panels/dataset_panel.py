@@ -36,13 +36,30 @@ TASK_TITLES = {"classification": "Classification", "regression": "Regression"}
 CUSTOM_LABEL = "Drawn or loaded data"
 
 
+def dataset_title(dataset) -> str:
+    """The dataset's name for people: "Two moons", "Spiral, 3 arms",
+    "Gaussian blobs, 4 classes", "Iris flowers"; a loaded or drawn dataset
+    keeps its own name."""
+    name = dataset.name
+    if name in datasets.GENERATORS:
+        spec = datasets.GENERATORS[name]
+        title = spec.label
+        classes = next((option for option in spec.options if option.name == "n_classes"), None)
+        if classes is not None and dataset.task == "classification":
+            title += f", {dataset.n_classes} {classes.label.lower()}"
+        return title
+    if name in datasets.BUILTINS:
+        return datasets.BUILTINS[name].split(" (")[0]
+    return name or "unnamed data"
+
+
 def describe(dataset) -> str:
     """One line about a dataset: "moons · 200 samples · 2 features · 2 classes"."""
     def count(n: int, noun: str, plural: str) -> str:
         return f"{n:,} {noun if n == 1 else plural}"
 
     parts = [
-        dataset.name or "unnamed",
+        dataset_title(dataset),
         count(dataset.n_samples, "sample", "samples"),
         count(dataset.n_features, "feature", "features"),
     ]

@@ -13,8 +13,8 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolBar,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QMenu, QSizePolicy, QSlider, QStyle,
+                               QToolBar, QToolButton, QWidget)
 
 from gui.pacing import AUTO
 
@@ -133,8 +133,29 @@ class TrainingToolbar(QToolBar):
         self.surface3d_action = QAction("3D view", self)
         self.surface3d_action.setCheckable(True)
         self.surface3d_action.setToolTip("Show the regression surface in 3D (drag to rotate).")
-        for action in (self.misclassified_action, self.surface3d_action):
-            self.addAction(action)
+        self.discrete_action = QAction("Discretize", self)
+        self.discrete_action.setCheckable(True)
+        self.discrete_action.setToolTip("Colour the plane by the predicted class only, without the paler "
+                                        "shades where the model is unsure.")
+        self.validation_action = QAction("Validation points", self)
+        self.validation_action.setCheckable(True)
+        self.validation_action.setChecked(True)
+        self.validation_action.setToolTip("Show the validation points (hollow): rows held out from training "
+                                          "to measure how well the model generalises.")
+        # The view toggles live in one "View" menu (also in the window's menu
+        # bar): as toolbar buttons they pushed Record off a laptop's screen.
+        self.view_menu = QMenu("&View", self)
+        for action in (self.misclassified_action, self.discrete_action, self.validation_action,
+                       self.surface3d_action):
+            self.view_menu.addAction(action)
+        self.view_button = QToolButton()
+        self.view_button.setText("View")
+        self.view_button.setToolTip("What the views show: mistakes ringed, the predicted class as flat colour, "
+                                    "the validation points, the regression surface in 3D.")
+        self.view_button.setMenu(self.view_menu)
+        self.view_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.view_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.addWidget(self.view_button)
 
     # --- readouts -------------------------------------------------------------
     def set_running(self, running: bool) -> None:

@@ -174,6 +174,7 @@ class ClassificationView(GridFramedView):
         self._class_names: tuple[str, ...] = ()
         self._parked: set[int] = set()  # class codes whose items are hidden for being unused
         self._has_validation = False
+        self._validation_shown = True
         self._misclassified: np.ndarray | None = None
         self._drawn: np.ndarray | None = None
         self._show_range(self._grid)
@@ -304,14 +305,21 @@ class ClassificationView(GridFramedView):
         self._update_legend()
 
     # -- helpers -------------------------------------------------------------
+    def set_validation_visible(self, on: bool) -> None:
+        """Show or hide the validation points (hollow) and their legend entry."""
+        if bool(on) != self._validation_shown:
+            self._validation_shown = bool(on)
+            self._on_class_visibility_changed()
+            self._update_legend()
+
     def _on_class_visibility_changed(self) -> None:
         for train, val in zip(self.train_items, self.validation_items):
-            val.setVisible(train.isVisibleTo(train.parentItem()))
+            val.setVisible(self._validation_shown and train.isVisibleTo(train.parentItem()))
 
     def _update_legend(self) -> None:
         entries = [(self.train_items[code], name)
                    for code, name in enumerate(self._class_names)]
-        if self._has_validation:
+        if self._has_validation and self._validation_shown:
             entries += [(self._samples["train"], "train"),
                         (self._samples["validation"], "validation")]
         if self._misclassified is not None:

@@ -29,11 +29,13 @@ class SurfaceFrame:
 
 @dataclass(frozen=True)
 class DecisionSurfaceSpec(PlaneSpec):
-    """Class probabilities on the grid, coloured (``SurfacePainter``); with
-    ``rows``, also which dataset rows the model gets wrong. With ``focus``,
-    that unit's picture in place of the probabilities."""
+    """Class probabilities on the grid, coloured (``SurfacePainter``; with
+    ``discrete``, the predicted class in flat colour); with ``rows``, also
+    which dataset rows the model gets wrong. With ``focus``, that unit's
+    picture in place of the probabilities."""
 
     rows: bool = False
+    discrete: bool = False
     focus: Unit | None = None
 
     def compute(self, model, inputs) -> SurfaceFrame:
@@ -41,7 +43,7 @@ class DecisionSurfaceSpec(PlaneSpec):
             picture = unit_surface(self.grid, model, inputs.points, self.focus)
         else:
             proba = model_output(model, inputs.points)  # (ny * nx, c)
-            picture = SurfacePainter(self.grid)(proba, model.classes_)
+            picture = SurfacePainter(self.grid)(proba, model.classes_, discrete=self.discrete)
         mistakes = None
         if self.rows:
             predicted = model.classes_[np.argmax(inputs.rows_output(model), axis=1)]  # (n,)
@@ -67,6 +69,7 @@ class DecisionSurface(View):
         widget = ClassificationView()
         widget.frame_changed.connect(self._spec_changed)  # a pan or zoom while the frame is locked
         self._mistakes = False
+        self._discrete = False
         self._focus = None  # the unit shown in place of the model's output
         return widget
 
@@ -81,7 +84,7 @@ class DecisionSurface(View):
         if self.data is None or self.data.dataset.n_samples == 0:
             return None
         return DecisionSurfaceSpec(self.widget.grid_spec(), self.data.base, self.data.shown, rows=self._mistakes,
-                                   focus=self._focus)
+                                   discrete=self._discrete, focus=self._focus)
 
     def show_frame(self, result: SurfaceFrame) -> None:
         self.widget.show_picture(result.picture)
@@ -98,7 +101,14 @@ class DecisionSurface(View):
             self._spec_changed()
 
     def set_option(self, name: str, on: bool) -> None:
-        if name == "mistakes" and bool(on) != self._mistakes:
+        """``"mistakes"``: ring the misclassified points; ``"discrete"``: the
+        predicted class in flat colour; ``"hide_validation"``: no validation points."""
+        if name == "hide_validation":
+            self.widget.set_validation_visible(not on)
+        elif name == "discrete" and bool(on) != self._discrete:
+            self._discrete = bool(on)
+            self._spec_changed()
+        elif name == "mistakes" and bool(on) != self._mistakes:
             self._mistakes = bool(on)
             if not on:
                 self.widget.set_misclassified(None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .frame import DataContext, FrameSpec, View, first_column, model_output
+from .frame import DataContext, FrameSpec, PointsView, first_column, model_output
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class CurveSpec(FrameSpec):
         return first_column(model_output(model, inputs.points))  # (n,)
 
 
-class FittedCurve(View):
+class FittedCurve(PointsView):
     """Regression on one feature: points and the fitted curve."""
 
     view_id = "fitted_curve"
@@ -46,7 +46,8 @@ class FittedCurve(View):
     def set_data(self, data: DataContext) -> None:
         super().set_data(data)
         dataset = data.dataset
-        self.widget.set_data(dataset.X[:, 0], first_column(dataset.y), data.val_mask)
+        rows = data.shown_rows(self.hide_validation)
+        self.widget.set_data(dataset.X[rows, 0], first_column(dataset.y)[rows], data.val_mask[rows])
 
     def spec(self) -> CurveSpec | None:
         if self.data is None or self.data.dataset.n_samples == 0:

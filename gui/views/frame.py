@@ -36,7 +36,7 @@ from algorithms import is_classifier
 
 from .grid import GridSpec
 
-__all__ = ["FrameSpec", "PlaneSpec", "FrameInputs", "FrameComputer", "View", "DataContext", "model_inputs",
+__all__ = ["FrameSpec", "PlaneSpec", "FrameInputs", "FrameComputer", "View", "PointsView", "DataContext", "model_inputs",
            "model_output", "first_column", "slice_points"]
 
 
@@ -250,6 +250,13 @@ class DataContext:
             return np.column_stack([X[:, 0], np.zeros(len(X))])
         return X[:, list(self.shown)]
 
+    def shown_rows(self, hide_validation: bool) -> np.ndarray:
+        """``(n,)`` bool: the rows a view draws as points (every row, or the
+        training rows only when validation data are hidden)."""
+        if hide_validation:
+            return ~self.val_mask
+        return np.ones(len(self.val_mask), dtype=bool)
+
     def slice_note(self) -> str:
         """What a picture over the two shown features leaves out, in words
         ("" when it shows every feature): the other features' held values."""
@@ -296,25 +303,31 @@ class View:
         (:meth:`set_focus`).
     widget : QWidget
         What the window places (data views: with ``plot_item`` for draw mode).
-    frame_clock : (int, int) or None
-        ``(generation, epoch)`` of the frame :meth:`show_frame` is handed
-        (set by the presenter just before; generation moves on at every
-        re-initialised model): views that keep something across frames (a
-        path) start afresh on a new generation.
+    epoch : int or None
+        The epoch of the model of the frame being shown (set by the
+        presenter before ``show_frame``), None when not known.
+    generation : int or None
+        Which model that is (set with ``epoch``): it moves on at every
+        re-initialised model, so views that keep something across frames
+        (the loss landscape's path) start afresh.
     """
 
+    epoch: int | None = None
+    generation: int | None = None
     view_id: ClassVar[str] = ""
     title: ClassVar[str] = ""
     slot: ClassVar[str] = "data"
     option: ClassVar[str | None] = None
     shows_units: ClassVar[bool] = False
+    #: side views: the share of the right column the tab wants when chosen
+    #: (the rest goes to the loss curves); None keeps what the person set
+    tab_share: ClassVar[float | None] = None
 
     def __init__(self) -> None:
         self.widget = self.create_widget()
         self._listeners: list[Callable[[], None]] = []
         self._focus_listeners: list[Callable[[object], None]] = []
         self.data: DataContext | None = None
-        self.frame_clock: tuple[int, int] | None = None
 
     @classmethod
     def applies_to(cls, dataset, model) -> bool:
@@ -383,3 +396,18 @@ class View:
     def _spec_changed(self, *args) -> None:
         for callback in self._listeners:
             callback()
+
+
+class PointsView(View):
+    """A view drawing the dataset's rows as points that can hide the
+    validation rows (option ``"hide_validation"``): ``set_data`` draws
+    ``self.data.shown_rows(self.hide_validation)``."""
+
+    hide_validation: bool = False
+
+    def set_option(self, name: str, on: bool) -> None:
+        if name == "hide_validation" and bool(on) != self.hide_validation:
+            self.hide_validation = bool(on)
+            if self.data is not None:
+                self.set_data(self.data)  # the points again, without (or with) the validation rows
+                self._spec_changed()

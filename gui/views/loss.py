@@ -74,20 +74,30 @@ class _TextLine(QtWidgets.QWidget):
             self.update()
 
     def lines(self, width: int) -> list[list[tuple]]:
-        """The runs broken into lines no wider than ``width`` (where a run
-        allows: a line longer than that is clipped)."""
-        lines, line, used = [], [], 0
-        for text, color, bold in self._runs:
-            advance = QtGui.QFontMetrics(self._bold if bold else self.font()).horizontalAdvance(text)
-            if line and text[:1] == " " and used + advance > width:
-                lines.append(line)
-                text = text.lstrip(" ·")
-                line, used = [], 0
-                advance = QtGui.QFontMetrics(self._bold if bold else self.font()).horizontalAdvance(text)
-            line.append((text, color, bold))
-            used += advance
+        """The runs broken into lines no wider than ``width`` where they
+        allow it: before a run that starts with a space (dropped there, with
+        a "·") or after a run of spaces; a line that still does not fit is
+        clipped."""
+        def advance(text: str, bold: bool) -> int:
+            return QtGui.QFontMetrics(self._bold if bold else self.font(), self).horizontalAdvance(text)
+
+        lines, line = [], []
+        for run in self._runs:
+            line.append(run)
+            if sum(advance(text, bold) for text, _, bold in line) <= width or len(line) == 1:
+                continue
+            # the line overflows: cut it at its last break opportunity
+            cuts = [i for i in range(1, len(line))
+                    if line[i][0][:1] == " " or not line[i - 1][0].strip()]
+            if not cuts:
+                continue
+            major = [i for i in cuts if line[i][0].lstrip().startswith("·")]  # between readouts
+            cut = (major or cuts)[-1]
+            lines.append(line[:cut])
+            first_text, color, bold = line[cut]
+            line = [(first_text.lstrip(" ·"), color, bold), *line[cut + 1:]]
         lines.append(line)
-        return lines
+        return [kept for kept in lines if kept]
 
     def text(self) -> str:
         parts = []
@@ -115,7 +125,7 @@ class _TextLine(QtWidgets.QWidget):
                 painter.setFont(font)
                 painter.setPen(QtGui.QColor(*(FOREGROUND if color is None else color)))
                 painter.drawText(x, baseline, text)
-                x += QtGui.QFontMetrics(font).horizontalAdvance(text)
+                x += QtGui.QFontMetrics(font, self).horizontalAdvance(text)
         painter.end()
 
 

@@ -29,8 +29,8 @@ the window the view asks for, vectorised:
   are sampled evenly, said on the view).
 
 The path is kept by the view, one point per frame (each frame carries the
-parameters; ``View.frame_clock`` says the epoch, so a new model starts a new
-path). In slow motion every epoch is a frame, and each step is drawn as an
+parameters; ``View.epoch`` and ``View.generation`` say which model and
+epoch, so a new model starts a new path). In slow motion every epoch is a frame, and each step is drawn as an
 arrow: the update gradient descent made, ``-learning_rate x gradient``, so a
 learning rate that is too large shows as steps overshooting the valley.
 """
@@ -328,7 +328,7 @@ class LossLandscape(View):
         return np.array([epoch for epoch, _ in self._path], dtype=np.int64)
 
     def _record(self, theta: np.ndarray) -> None:
-        generation, epoch = self.frame_clock if self.frame_clock is not None else (self._generation, None)
+        generation, epoch = self.generation, self.epoch
         if generation != self._generation or (self._path and len(self._path[-1][1]) != len(theta)):
             self._generation = generation
             self._path = []

@@ -56,7 +56,7 @@ class OneStepAhead(View):
     forecast past the end."""
 
     view_id = "one_step_ahead"
-    title = "Time series: one step ahead and forecast"
+    title = "One step ahead and forecast"
     slot = "data"
 
     @classmethod

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .frame import DataContext, View, first_column
+from .frame import DataContext, PointsView, first_column
 from .prediction_heatmap import PredictionHeatmap, PredictionPlaneSpec
 
 
-class Prediction3D(View):
+class Prediction3D(PointsView):
     """Regression on two or more features: a 3D surface of the predictions."""
 
     view_id = "prediction_3d"
@@ -34,7 +34,9 @@ class Prediction3D(View):
 
     def set_data(self, data: DataContext) -> None:
         super().set_data(data)
-        self.widget.set_data(data.xy(), first_column(data.dataset.y), data.val_mask)
+        rows = data.shown_rows(self.hide_validation)
+        self.widget.set_data(data.xy()[rows], first_column(data.dataset.y)[rows], data.val_mask[rows])
+        self.widget.set_axis_labels(*data.axis_names(), "y")
 
     def spec(self) -> PredictionPlaneSpec | None:
         if self.data is None or self.data.dataset.n_samples == 0:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .anatomy import UnitSurfaceSpec
-from .frame import DataContext, PlaneSpec, View, first_column, model_output
+from .frame import DataContext, PlaneSpec, PointsView, first_column, model_output
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class PredictionPlaneSpec(PlaneSpec):
         return first_column(model_output(model, inputs.points))
 
 
-class PredictionHeatmap(View):
+class PredictionHeatmap(PointsView):
     """Regression on two or more features: a heatmap of the predictions."""
 
     view_id = "prediction_heatmap"
@@ -37,9 +37,8 @@ class PredictionHeatmap(View):
         return dataset.task == "regression" and dataset.time is None and dataset.n_features >= 2
 
     def create_widget(self):
-        from .regression import RegressionHeatmapView
-
         from .classification import SurfaceImageItem
+        from .regression import RegressionHeatmapView
 
         widget = RegressionHeatmapView()
         widget.frame_changed.connect(self._spec_changed)
@@ -52,7 +51,8 @@ class PredictionHeatmap(View):
 
     def set_data(self, data: DataContext) -> None:
         super().set_data(data)
-        self.widget.set_data(data.xy(), first_column(data.dataset.y), data.val_mask)
+        rows = data.shown_rows(self.hide_validation)
+        self.widget.set_data(data.xy()[rows], first_column(data.dataset.y)[rows], data.val_mask[rows])
         self.widget.set_axis_labels(*data.axis_names())
         self.widget.set_caption(data.slice_note())
 

@@ -16,6 +16,7 @@ from .decision_surface import DecisionSurface
 from .equation import LearnedEquation
 from .fitted_curve import FittedCurve
 from .frame import View
+from .how_it_learns import HowItLearns
 from .loss_landscape import LossLandscape
 from .network_diagram import NetworkDiagram
 from .one_step_ahead import OneStepAhead
@@ -39,6 +40,7 @@ VIEWS: tuple[type[View], ...] = (
     ConfusionMatrix,
     PredictedActual,
     WeightsHistogram,
+    HowItLearns,
     # the status slot: above the loss curves, shown when they have something to say
     TrainingHealth,
 )

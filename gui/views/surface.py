@@ -55,19 +55,31 @@ class SurfacePainter:
 
     grid: GridSpec
 
-    def __call__(self, proba: np.ndarray, classes: np.ndarray) -> SurfacePicture:
+    def __call__(self, proba: np.ndarray, classes: np.ndarray, discrete: bool = False) -> SurfacePicture:
         """Picture of ``proba`` (``(ny * nx, m)``, row-major over the grid;
         column ``c`` is class code ``classes[c]``); see ``surface_rgb`` for
-        the colours."""
+        the colours. ``discrete``: each point in the flat colour of its
+        predicted class, however unsure (TensorFlow Playground's "discretize
+        output"); the boundary is the same."""
         grid = self.grid
         proba = np.asarray(proba)
         if proba.ndim != 2 or proba.shape[0] != grid.nx * grid.ny:
             raise ValueError(f"proba must have shape ({grid.nx * grid.ny}, m) to match "
                              f"the grid, got {proba.shape}")
-        bgra = surface_rgba(proba, classes, bgra=True).reshape(grid.ny, grid.nx, 4)
+        colours = _one_hot(proba) if discrete else proba
+        bgra = surface_rgba(colours, classes, bgra=True).reshape(grid.ny, grid.nx, 4)
         boundary = None
         if proba.shape[1] == 2:
             x, y = contour_segments(proba[:, 1].reshape(grid.ny, grid.nx), grid.xs(), grid.ys(), 0.5)
             if x.size:
                 boundary = (x, y)
         return SurfacePicture(grid, bgra, boundary)
+
+
+def _one_hot(proba: np.ndarray) -> np.ndarray:
+    """``(n, m)``: 1 in the column of each row's most probable class, 0
+    elsewhere; rows holding NaN stay NaN (drawn white, as the model's NaN)."""
+    one_hot = np.zeros(proba.shape, proba.dtype)
+    one_hot[np.arange(len(proba)), np.argmax(proba, axis=1)] = 1
+    one_hot[np.isnan(proba).any(axis=1)] = np.nan
+    return one_hot

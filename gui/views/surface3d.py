@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ._style import as_1d, as_mask, as_points
 from ._colormaps import REGRESSION_CMAP
-from .colors import FOREGROUND
+from .colors import FOREGROUND, REGRESSION_STOPS
 from .grid import GridSpec, frame_range
 from .regression import target_levels
 
@@ -68,6 +68,59 @@ def _probe_opengl(platform: str) -> bool:
         surface.destroy()
 
 
+MUTED_TEXT = (110, 110, 110)
+
+
+class ColourBar(QtWidgets.QWidget):
+    """The colour map of the 3D view beside it: the regression colours from
+    the lowest target (bottom) to the highest (top), with their values and
+    the target's name. Painted by Qt from a gradient (it repaints only when
+    the window does)."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._levels = (0.0, 1.0)
+        self._title = "y"
+        font = QtGui.QFont()
+        font.setPointSize(8)
+        self.setFont(font)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("-0.000e+00") + 34)
+
+    def set_levels(self, low: float, high: float) -> None:
+        if (low, high) != self._levels:
+            self._levels = (low, high)
+            self.update()
+
+    def set_title(self, title: str) -> None:
+        if title != self._title:
+            self._title = title
+            self.update()
+
+    def labels(self) -> list[str]:
+        """The values written beside the bar, top to bottom."""
+        low, high = self._levels
+        return [f"{value:.3g}" for value in (high, (low + high) / 2, low)]
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QtGui.QPainter(self)
+        painter.fillRect(self.rect(), QtGui.QColor(255, 255, 255))
+        metrics = self.fontMetrics()
+        top, bottom = metrics.height() * 2 + 6, self.height() - metrics.height()
+        bar = QtCore.QRect(6, top, 12, max(bottom - top, 10))
+        gradient = QtGui.QLinearGradient(0, bar.bottom(), 0, bar.top())
+        for position, rgb in REGRESSION_STOPS:
+            gradient.setColorAt(position, QtGui.QColor(*rgb))
+        painter.fillRect(bar, gradient)
+        painter.setPen(QtGui.QColor(*FOREGROUND))
+        painter.drawRect(bar)
+        painter.drawText(QtCore.QRect(2, 2, self.width() - 4, top - 4),
+                         QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignBottom,
+                         metrics.elidedText(self._title, QtCore.Qt.TextElideMode.ElideRight, self.width() - 4))
+        for label, y in zip(self.labels(), (bar.top(), bar.center().y(), bar.bottom())):
+            painter.drawText(bar.right() + 4, y + metrics.ascent() // 2 - 1, label)
+        painter.end()
+
+
 def _rgba(values: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
     """REGRESSION_CMAP colours (n, 4) float in 0..1 for ``values``."""
     t = np.clip((values - levels[0]) / (levels[1] - levels[0]), 0.0, 1.0)
@@ -109,9 +162,12 @@ class Surface3DView(QtWidgets.QWidget):
         # and most surfaces hug it, so this centres what is drawn.
         self.gl_widget.setCameraPosition(pos=QtGui.QVector3D(0.0, 0.0, -0.25), distance=3.7,
                                          elevation=28, azimuth=-62)
-        layout = QtWidgets.QVBoxLayout(self)
+        layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.gl_widget)
+        layout.setSpacing(0)
+        layout.addWidget(self.gl_widget, 1)
+        self.colour_bar = ColourBar()
+        layout.addWidget(self.colour_bar)
 
         self._floor = gl.GLGridItem(color=(0, 0, 0, 45))
         self._floor.setSize(2, 2)
@@ -140,6 +196,20 @@ class Surface3DView(QtWidgets.QWidget):
                                       color=label_color)
         for item in (self._x_label, self._y_label, self._z_label):
             self.gl_widget.addItem(item)
+        # Tick values: three per axis (low, middle, high), along the floor's
+        # front edges and the vertical axis; the texts follow the data.
+        tick_color = QtGui.QColor(*MUTED_TEXT)
+        font = QtGui.QFont()
+        font.setPointSize(8)
+        self._ticks = {
+            "x": [gl.GLTextItem(pos=(t, -1.12, floor), color=tick_color, font=font) for t in (-1.0, 0.0, 1.0)],
+            "y": [gl.GLTextItem(pos=(-1.12, t, floor), color=tick_color, font=font) for t in (-1.0, 0.0, 1.0)],
+            "z": [gl.GLTextItem(pos=(-1.04, -1.04, z), color=tick_color, font=font)
+                  for z in (floor, 0.0, -floor)],
+        }
+        for items in self._ticks.values():
+            for item in items:
+                self.gl_widget.addItem(item)
 
         self._levels = (0.0, 1.0)
         self._grid = GridSpec(frame_range([]), frame_range([]), SURFACE_SIZE, SURFACE_SIZE)
@@ -148,11 +218,25 @@ class Surface3DView(QtWidgets.QWidget):
         self.set_data(np.empty((0, 2)), np.empty(0))
 
     def set_axis_labels(self, x: str, y: str, z: str | None = None) -> None:
-        """Axis titles (the feature names, and optionally the target's)."""
+        """Axis titles (the feature names, and optionally the target's, which
+        also titles the colour bar)."""
         self._x_label.setData(text=x)
         self._y_label.setData(text=y)
         if z is not None:
             self._z_label.setData(text=z)
+            self.colour_bar.set_title(z)
+
+    def tick_texts(self) -> dict[str, list[str]]:
+        """The tick values shown on each axis ("x", "y", "z"), low to high."""
+        return {axis: [item.text for item in items] for axis, items in self._ticks.items()}
+
+    def _update_ticks(self) -> None:
+        (x0, x1), (y0, y1) = self._grid.x_range, self._grid.y_range
+        low, high = self._levels
+        for axis, (start, stop) in (("x", (x0, x1)), ("y", (y0, y1)), ("z", (low, high))):
+            for item, value in zip(self._ticks[axis], (start, (start + stop) / 2, stop)):
+                item.setData(text=f"{value:.3g}")
+        self.colour_bar.set_levels(low, high)
 
     # -- scene coordinates ---------------------------------------------------
     def _scale_xy(self, X2: np.ndarray) -> np.ndarray:
@@ -184,6 +268,7 @@ class Surface3DView(QtWidgets.QWidget):
         # the map's pale middle still show against the surface.
         colors[:, :3] *= POINT_SHADE
         colors[val_mask, 3] = 0.6
+        self._update_ticks()
         for item, rows in ((self._train_points, ~val_mask), (self._val_points, val_mask)):
             if rows.any():
                 item.setData(pos=pos[rows], color=colors[rows])

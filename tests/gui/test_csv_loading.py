@@ -10,13 +10,15 @@ import os
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import datasets
 from datasets import csv_reader
 from gui.draw import Tool, install_draw_mode
 from gui.panels.csv_dialog import CsvImportDialog
 from gui.panels.messages import show_error
+
+from gui.panels.dataset_panel import dataset_title
 
 from .conftest import TIMEOUT_MS
 from .test_draw import click
@@ -172,7 +174,7 @@ def test_a_bad_file_changes_nothing_and_says_why_in_plain_text(qtbot, window, tm
     assert f"column 'b': '{CRAFTED}' is not a number" in box.text()
     assert "2 problems" in box.text() and "column 'a': missing value (empty field)" in box.text()
     assert failed.args[0] == box.text()
-    assert window.dataset is before and window.dataset_panel.summary.text().startswith(before.name)
+    assert window.dataset is before and window.dataset_panel.summary.text().startswith(dataset_title(before))
     box.close()
 
 
@@ -188,7 +190,7 @@ def test_values_too_large_to_show_are_refused_and_training_goes_on(qtbot, window
     assert window.error_box.text() == ("column 'x1' holds values as large as 1e+308; the app draws and trains on "
                                        "values up to 1e+150 in size: rescale it")
     assert window.dataset is before and window.controller.is_running
-    assert window.dataset_panel.summary.text().startswith(before.name)
+    assert window.dataset_panel.summary.text().startswith(dataset_title(before))
     assert window.dataset_panel.source() == ("generator", before.name)
     epoch = window.epoch
     qtbot.waitUntil(lambda: window.epoch > epoch, timeout=TIMEOUT_MS)  # the old model trains on
@@ -207,7 +209,7 @@ def test_a_table_with_too_many_classes_is_refused_and_the_data_kept(qtbot, windo
     qtbot.waitUntil(lambda: window.error_box is not None and window.error_box.isVisible(), timeout=TIMEOUT_MS)
     assert "10 classes" in window.error_box.text()
     assert window.dataset is before
-    assert window.dataset_panel.summary.text().startswith(before.name)
+    assert window.dataset_panel.summary.text().startswith(dataset_title(before))
     assert window.dataset_panel.source() == ("generator", before.name)
     window.error_box.close()
 
@@ -241,7 +243,7 @@ def test_cancel_stops_reading_and_leaves_everything_as_it_was(qtbot, window, mon
         panel.load_progress.cancel_button.click()
     assert not loader.busy and not panel.load_progress.isVisible() and panel.load_button.isEnabled()
     assert loader.wait(TIMEOUT_MS)  # the worker stops at its next block
-    qtbot.wait(50)  # anything it still sent has been delivered: it must be ignored
+    QApplication.processEvents()  # anything it still sent is delivered now: it must be ignored
     assert loader.import_dialog is None and not chosen and window.dataset is before
 
 

@@ -181,7 +181,7 @@ def test_the_data_panel_says_the_data_were_edited_with_the_row_count(qtbot, make
     assert panel.options_stack.currentWidget() is panel._custom_note
     assert panel._custom_note.text() == (
         "Two moons, edited in Draw mode: 121 rows. Pick a dataset above to generate new points.")
-    assert panel.summary.text().startswith("moons · 121 samples")
+    assert panel.summary.text().startswith("Two moons · 121 samples")
     # Moving points keeps the count, still edited.
     run.mode.controller.set_tool(Tool.MOVE)
     assert panel._custom_note.text().endswith("121 rows. Pick a dataset above to generate new points.")

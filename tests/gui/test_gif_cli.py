@@ -163,3 +163,30 @@ def test_an_output_that_is_a_pipe_is_refused_at_once(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"main.py gif: error: --output {pipe} is not a regular file (a device or a pipe); give a file name"]
+
+
+def test_caption_line_names_the_settings_and_can_be_turned_off(tmp_path):
+    options = ("--dataset", "moons", "--samples", "80", "--model", "nn", "--hidden", "6", "--lr", "0.05",
+               "--epochs", "6", "--frames", "2", "--width", "360", "--layout", "data")
+    with_caption, without = tmp_path / "with.gif", tmp_path / "without.gif"
+    assert run_gif(*options, "--output", str(with_caption)).returncode == 0
+    assert run_gif(*options, "--no-caption", "--output", str(without)).returncode == 0
+    size, _, _, captioned = read_gif(with_caption)
+    _, _, _, plain = read_gif(without)
+    strip = captioned[0][-20:, : size[0] // 2]  # the caption strip's left half: the settings
+    assert (strip.sum(axis=2) < 500).sum() > 30  # grey text
+    assert (plain[0][-20:, : size[0] // 2].sum(axis=2) < 500).sum() == 0  # blank without a caption
+    # the right half (epoch and loss) is there either way
+    assert (plain[0][-20:, size[0] // 2:].sum(axis=2) < 500).sum() > 30
+
+
+def test_settings_caption_text():
+    from algorithms import LinearRegression, NeuralNetwork
+    from gui.gif.recorder import settings_caption
+
+    assert settings_caption(NeuralNetwork(hidden_layers=(16, 8), activation="relu", optimizer="momentum",
+                                          learning_rate=0.03, l2=0.0)) == \
+        "Neural network · layers 16-8 · relu · momentum · lr 0.03"
+    assert settings_caption(NeuralNetwork(l1=0.001)) == \
+        "Neural network · layers 16-16 · tanh · adam · lr 0.01 · L2 0.0001 · L1 0.001"
+    assert settings_caption(LinearRegression()) == "Linear regression · sgd · lr 0.1"

@@ -102,7 +102,7 @@ def test_the_window_shows_the_equation_of_the_model_it_trains(qtbot, make_window
     ds = datasets.make("moons", n_samples=150, noise=0.1, random_state=0)
     window = make_window(ds, LogisticRegression(max_epochs=100_000))
     tabs = window.side_tabs
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Network", "Equation", "Loss landscape"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Network", "Equation", "Loss landscape", "How it learns"]
     tabs.setCurrentIndex(1)
     view = next(v for v in window.presenter.side_views() if v.view_id == LearnedEquation.view_id)
     for _ in range(3):

@@ -379,3 +379,15 @@ def test_a_clicked_unit_of_a_regression_network_shows_in_the_prediction_heatmap(
     view.widget.back_button.click()
     assert data_view.widget.colorbar.isVisible() and not data_view._unit_item.isVisible()
     qtbot.waitUntil(lambda: data_view.widget.image_item.isVisible(), timeout=TIMEOUT_MS)
+
+
+def test_the_split_reaches_the_views_when_the_report_bringing_it_is_skipped(qtbot, make_window):
+    # Showing the diagram changes the specs; a report made before that is
+    # skipped, and with it the split it brought: the views must still get it.
+    ds = moons(200)
+    window = make_window(ds, NeuralNetwork(hidden_layers=(4,), random_state=0, max_epochs=100_000),
+                         wait_first_frame=False)
+    window._on_specs_changed()  # the specs change before the first report arrives
+    data_view = window.presenter.data_view()
+    qtbot.waitUntil(lambda: window._generation > 0, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: int(data_view.data.val_mask.sum()) == 40, timeout=TIMEOUT_MS)  # 20% of 200

@@ -131,9 +131,7 @@ def test_the_loss_chart_marks_what_happened(qtbot, make_window):
     assert [path.elementAt(2 * i).x for i in range(len(marks))] == [epoch for epoch, _ in marks]
     window.toolbar.play_action.trigger()  # on past the early stop
     assert texts + ["trained on"] == [text for _, text in window.loss_view.marks.marks]
-    # Reset while paused: a new model that trained on could stop early by
-    # its first report on a busy machine, and rightly mark that.
-    window.pause()
+    window.pause()  # (else the new model may stop early before its first report: marks of its own)
     with qtbot.waitSignal(window.training_reset, timeout=TIMEOUT_MS):
         window.reset()
     assert window.loss_view.marks.marks == []

@@ -383,7 +383,7 @@ class DiagramWidget(WatchedWidget):
     # -- size and visibility ------------------------------------------------------------
     def _on_resize_settled(self) -> None:
         size = self.canvas_size()
-        if size != self._announced_size and self.isVisible():  # hidden: no spec to change
+        if size != self._announced_size:
             self._announced_size = size
             self.size_changed.emit()
 

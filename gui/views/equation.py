@@ -20,7 +20,8 @@ import numpy as np
 from .anatomy import (anatomy, input_labels, is_one_neuron, layer_scale, level_style, number,
                       weight_levels)
 from .colors import PALETTE
-from .frame import FrameSpec, View
+from ._shown import ShownOnlyView
+from .frame import FrameSpec
 
 #: terms shown at most per equation: the largest
 MAX_TERMS = 10
@@ -151,7 +152,7 @@ def explanation(logistic: bool, expanded: bool) -> str:
     return text
 
 
-class LearnedEquation(View):
+class LearnedEquation(ShownOnlyView):
     """Logistic and linear regression: the learned equation, live."""
 
     view_id = "learned_equation"
@@ -166,16 +167,17 @@ class LearnedEquation(View):
         from .equation_widget import EquationWidget
 
         widget = EquationWidget()
-        widget.visibility_changed.connect(self._spec_changed)  # a hidden equation is not written
+        widget.visibility_changed.connect(self._spec_may_have_changed)  # a hidden equation is not written
         return widget
 
-    def spec(self) -> EquationSpec | None:
+    def shown_spec(self) -> EquationSpec | None:
         data = self.data
-        if data is None or data.dataset.n_samples == 0 or not self.widget.isVisible():
+        if data is None or data.dataset.n_samples == 0:
             return None
         return EquationSpec(tuple(data.dataset.feature_names), tuple(data.dataset.class_names or ()))
 
     def show_frame(self, result: EquationFrame) -> None:
+        self._frame_arrived()
         self.widget.set_equation(result.text)
         self.widget.set_note(result.note)
 

@@ -43,7 +43,8 @@ import numpy as np
 
 from .anatomy import input_labels, is_one_neuron
 from .contour import contour_segments
-from .frame import FrameSpec, View
+from ._shown import ShownOnlyView
+from .frame import FrameSpec
 from .grid import GridSpec
 
 #: grid points per axis of the surface
@@ -284,7 +285,7 @@ def follow(path: np.ndarray, window: tuple | None, minimum: np.ndarray | None = 
             (float(centre[1] - half[1]), float(centre[1] + half[1])))
 
 
-class LossLandscape(View):
+class LossLandscape(ShownOnlyView):
     """Logistic and linear regression: the loss over two parameters, and
     the path gradient descent takes on it."""
 
@@ -300,7 +301,7 @@ class LossLandscape(View):
         from .landscape_widget import LandscapeWidget
 
         widget = LandscapeWidget()
-        widget.visibility_changed.connect(self._spec_changed)  # a hidden landscape computes nothing
+        widget.visibility_changed.connect(self._spec_may_have_changed)  # a hidden landscape computes nothing
         widget.axes_chosen.connect(self._on_axes_chosen)
         self._axes = (0, 1)
         self._window = None  # ((x_low, x_high), (y_low, y_high)) asked of the render process
@@ -309,9 +310,9 @@ class LossLandscape(View):
         self._last = None  # the last frame
         return widget
 
-    def spec(self) -> LandscapeSpec | None:
+    def shown_spec(self) -> LandscapeSpec | None:
         data = self.data
-        if data is None or data.dataset.n_samples == 0 or not self.widget.isVisible():
+        if data is None or data.dataset.n_samples == 0:
             return None
         window = self._window or ((-1.0, 1.0), (-1.0, 1.0))
         train = ~data.val_mask
@@ -343,6 +344,7 @@ class LossLandscape(View):
         self._path.append((epoch, theta))
 
     def show_frame(self, result: LandscapeFrame) -> None:
+        self._frame_arrived()
         self._record(np.array(result.params, dtype=np.float64))
         self._last = result
         path = self.path()

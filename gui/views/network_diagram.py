@@ -25,7 +25,8 @@ import numpy as np
 
 from .anatomy import (NEGATIVE, POSITIVE, WEIGHT_LEVELS, Unit, anatomy, input_labels, is_layered, layer_colours, layer_scale,
                       layer_values, unit_colours, weight_levels)
-from .frame import PlaneSpec, View
+from ._shown import ShownOnlyView
+from .frame import PlaneSpec
 from .grid import GridSpec, frame_range
 
 #: largest side of a node's picture, in pixels (also the grid it is computed on)
@@ -389,7 +390,7 @@ def _caption(thinned: bool, max_lines: int) -> str:
     return text
 
 
-class NetworkDiagram(View):
+class NetworkDiagram(ShownOnlyView):
     """The model as a network: nodes that show their units, weight lines."""
 
     view_id = "network_diagram"
@@ -404,16 +405,16 @@ class NetworkDiagram(View):
         from .diagram import DiagramWidget
 
         widget = DiagramWidget()
-        widget.size_changed.connect(self._spec_changed)  # the drawing's size
-        widget.visibility_changed.connect(self._spec_changed)  # a hidden diagram computes nothing
+        widget.size_changed.connect(self._spec_may_have_changed)  # the drawing's size
+        widget.visibility_changed.connect(self._spec_may_have_changed)  # a hidden diagram computes nothing
         widget.unit_clicked.connect(self._on_unit_clicked)
         widget.back_clicked.connect(self._on_back_clicked)
         self._focus = None
         return widget
 
-    def spec(self) -> DiagramSpec | None:
+    def shown_spec(self) -> DiagramSpec | None:
         data = self.data
-        if data is None or data.dataset.n_samples == 0 or not self.widget.isVisible():
+        if data is None or data.dataset.n_samples == 0:
             return None
         xy = data.xy()
         grid = GridSpec(frame_range(xy[:, 0]), frame_range(xy[:, 1]), MAX_THUMBNAIL, MAX_THUMBNAIL)
@@ -422,6 +423,7 @@ class NetworkDiagram(View):
                            class_names=tuple(data.dataset.class_names or ()))
 
     def show_frame(self, result: DiagramFrame) -> None:
+        self._frame_arrived()
         self.widget.show_diagram(result)
 
     def clear_frame(self) -> None:

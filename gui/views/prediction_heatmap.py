@@ -31,6 +31,8 @@ class PredictionHeatmap(PointsView):
     title = "Prediction surface"
     slot = "data"
     shows_units = True
+    _focus = None  # the unit shown in place of the predictions
+    _unit_item = None  # its picture, over the heatmap (made with the heatmap's widget)
 
     @classmethod
     def applies_to(cls, dataset, model) -> bool:
@@ -42,8 +44,7 @@ class PredictionHeatmap(PointsView):
 
         widget = RegressionHeatmapView()
         widget.frame_changed.connect(self._spec_changed)
-        self._focus = None  # the unit shown in place of the predictions
-        self._unit_item = SurfaceImageItem()  # its picture, over the heatmap
+        self._unit_item = SurfaceImageItem()
         self._unit_item.setZValue(-9)
         self._unit_item.hide()
         widget.plot_item.addItem(self._unit_item)
@@ -74,7 +75,8 @@ class PredictionHeatmap(PointsView):
 
     def clear_frame(self) -> None:
         self.widget.set_surface(None)
-        self._unit_item.hide()
+        if self._unit_item is not None:
+            self._unit_item.hide()
 
     def set_focus(self, unit, possible: bool) -> None:
         if unit == self._focus:

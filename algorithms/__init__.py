@@ -4,6 +4,8 @@
 scikit-learn estimator API; all three train through the one loop in
 ``training.Trainer`` (``fit`` runs it to the end, the GUI drives it epoch by
 epoch). Hyperparameters are declared once per model in ``PARAMS``.
+``state.model_state`` / ``state.model_from_state`` turn a model into JSON and arrays and
+back (``Trainer.state_dict()`` and ``Trainer(..., resume=...)`` for the loop).
 
 NumPy and the standard library only: no Qt, no plotting, no torch.
 """

@@ -132,11 +132,19 @@ class Trainer:
     each epoch to it (about 130 bytes an epoch, for good): for a caller that
     keeps what it needs of the records itself, such as the GUI, whose runs
     have no end.
+
+    ``resume``: a ``state_dict()`` of a Trainer that was training this
+    (fitted) model on these rows: the loop goes on exactly where that one
+    was (the same epoch count, epoch limit, train/validation rows, stopping
+    state and Gram choice), so with the model restored by
+    ``algorithms.state.model_from_state`` the next epoch is bit for bit the
+    original's. ``ValueError`` if the state is malformed or the model cannot
+    continue on ``(X, y)`` (it is never re-initialised silently then).
     """
 
     def __init__(self, model, X, y, *, validation_fraction: float | None = None, max_epochs: int | None = None,
                  split: str | None = None, early_stopping: bool | None = None, classes=None,
-                 keep_history: bool = True):
+                 keep_history: bool = True, resume: tuple[dict, dict] | None = None):
         self._raw_params = model.get_params()  # as given: partial_fit's reuse compares them by identity
         params = model._check_params()
         names = feature_names(X)
@@ -152,8 +160,15 @@ class Trainer:
         self._params = params
         self._validation_fraction = validation_fraction
         self._split_method = self._check_split(split)
-        self._split(X, y)
-        if model._incompatibility(X, y, classes) is not None:
+        if resume is not None:
+            resumed = _check_resume(resume, len(X))
+            self.train_index, self.val_index = resumed["train_index"], resumed["val_index"]
+            reason = model._incompatibility(X, y, classes)
+            if reason is not None:
+                raise ValueError(f"cannot resume training: {reason}")
+        else:
+            self._split(X, y)
+        if resume is None and model._incompatibility(X, y, classes) is not None:
             if model._task() == "classification" and classes is None:
                 model._check_labels(y, min_classes=2)  # a fresh model needs two classes
             train = self.train_index
@@ -169,7 +184,7 @@ class Trainer:
         self._limit = self.epoch + budget
         # The Gram form of linear regression costs O(n d^2) to set up, about
         # d / 2 plain epochs: worth it when the Trainer may run more than d.
-        self._gram = budget > X.shape[1] + 1
+        self._gram = budget > X.shape[1] + 1 if resume is None else resumed["gram"]
         self._progress = None  # an epoch run in pieces (step_batches), or None
         self._epoch_params = (0.0, 0.0, 0.0)
         self.done = False
@@ -177,7 +192,11 @@ class Trainer:
         self._network = model._network
         self._snapshots = (self._network.theta.copy(), self._network.theta.copy())
         self._learning_rate = self._l2 = self._l1 = None
+        if resume is not None:
+            self.epoch, self._limit = resumed["epoch"], resumed["limit"]
         self._prepare(X, y)
+        if resume is not None:
+            self._resume(resumed)
 
     def _check_split(self, split: str | None) -> str:
         classification = self.model._task() == "classification"
@@ -214,6 +233,46 @@ class Trainer:
         self._best_epoch = self.epoch
         self._best_theta = None
         self._stale_epochs = 0
+
+    # -- saving and resuming ------------------------------------------------------
+    def state_dict(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """``(description, arrays)`` to continue this loop later
+        (``Trainer(model, X, y, resume=...)`` with the same rows and the
+        model restored from ``algorithms.state.model_state``): the
+        description is ``loop_state()``; the arrays are the train/validation
+        row indices and the best parameters so far (copies)."""
+        arrays = {"train_index": np.asarray(self.train_index, dtype=np.int64).copy(),
+                  "val_index": np.asarray(self.val_index, dtype=np.int64).copy()}
+        if self._best_theta is not None:
+            arrays["best_theta"] = self._best_theta.copy()
+        return self.loop_state(), arrays
+
+    def loop_state(self) -> dict:
+        """Where the loop is, as JSON values (microseconds, no copy of the
+        rows): the epoch count and limit, whether it stopped and why, the
+        early-stopping bookkeeping and the Gram choice. Between epochs only
+        (``RuntimeError`` while an epoch begun with ``step_batches`` has
+        batches left: finish it with ``step()`` first)."""
+        if self._progress is not None:
+            raise RuntimeError("an epoch is in progress (step_batches): finish it with step() before saving")
+        best = self._best
+        return {
+            "epoch": int(self.epoch), "limit": int(self._limit), "gram": bool(self._gram),
+            "done": bool(self.done), "stop_reason": self.stop_reason,
+            "best": None if not math.isfinite(best) else float(best), "best_epoch": int(self._best_epoch),
+            "stale_epochs": int(self._stale_epochs),
+        }
+
+    def _resume(self, resumed: dict) -> None:
+        self.done, self.stop_reason = resumed["done"], resumed["stop_reason"]
+        self._best, self._best_epoch = resumed["best"], resumed["best_epoch"]
+        self._stale_epochs = resumed["stale_epochs"]
+        best_theta = resumed["best_theta"]
+        if best_theta is not None:
+            if best_theta.shape != self._network.theta.shape:
+                raise ValueError(f"cannot resume training: best_theta has shape {best_theta.shape}, the model "
+                                 f"has {self._network.theta.shape[0]} parameters")
+            self._best_theta = best_theta.astype(self._network.dtype)
 
     @property
     def best_epoch(self) -> int:
@@ -456,6 +515,76 @@ class Trainer:
             )
         self.done, self.stop_reason = True, "diverged"
         return EpochRecord(self.epoch, loss, val_loss, score, val_score, "diverged", message)
+
+
+def _check_resume(resume, n_rows: int) -> dict:
+    """A ``Trainer.state_dict()`` checked field by field for ``n_rows`` rows
+    (``ValueError`` naming the first bad field)."""
+    if not isinstance(resume, tuple) or len(resume) != 2:
+        raise ValueError("resume must be the (description, arrays) pair of Trainer.state_dict()")
+    description, arrays = resume
+    if not isinstance(description, dict) or not isinstance(arrays, dict):
+        raise ValueError("resume must be the (description, arrays) pair of Trainer.state_dict()")
+    checked = {}
+
+    def integer(name: str, low: int = 0) -> int:
+        value = description.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 2**62:
+            raise ValueError(f"trainer.{name} must be an integer of at least {low}, got {value!r}")
+        return value
+
+    def boolean(name: str) -> bool:
+        value = description.get(name)
+        if not isinstance(value, bool):
+            raise ValueError(f"trainer.{name} must be true or false, got {value!r}")
+        return value
+
+    unknown = sorted(set(description) - {"epoch", "limit", "gram", "done", "stop_reason", "best", "best_epoch",
+                                         "stale_epochs"})
+    if unknown:
+        raise ValueError(f"trainer.{unknown[0]} is not part of a trainer's state")
+    checked["epoch"] = integer("epoch")
+    checked["limit"] = integer("limit")
+    checked["gram"] = boolean("gram")
+    checked["done"] = boolean("done")
+    reason = description.get("stop_reason")
+    if reason not in (None, "max_epochs", "early_stopping", "diverged"):
+        raise ValueError(f"trainer.stop_reason must be null, 'max_epochs', 'early_stopping' or 'diverged', "
+                         f"got {reason!r}")
+    if (reason is None) == checked["done"]:
+        raise ValueError("trainer.stop_reason must be given exactly when trainer.done is true")
+    checked["stop_reason"] = reason
+    best = description.get("best")
+    if best is not None and (isinstance(best, bool) or not isinstance(best, (int, float)) or not math.isfinite(best)):
+        raise ValueError(f"trainer.best must be null or a finite number, got {best!r}")
+    checked["best"] = math.inf if best is None else float(best)
+    checked["best_epoch"] = integer("best_epoch")
+    checked["stale_epochs"] = integer("stale_epochs")
+    if checked["best_epoch"] > checked["epoch"]:
+        raise ValueError(f"trainer.best_epoch {checked['best_epoch']} is after trainer.epoch {checked['epoch']}")
+    unknown = sorted(set(arrays) - {"train_index", "val_index", "best_theta"})
+    if unknown:
+        raise ValueError(f"trainer arrays: {unknown[0]!r} is not part of a trainer's state")
+    indices = []
+    for name in ("train_index", "val_index"):
+        index = arrays.get(name)
+        if not isinstance(index, np.ndarray) or index.ndim != 1 or index.dtype.kind not in "iu":
+            raise ValueError(f"trainer arrays: {name!r} must be a 1-D array of row numbers")
+        if index.size and (index[0] < 0 or index[-1] >= n_rows or (np.diff(index) <= 0).any()):
+            raise ValueError(f"trainer arrays: {name!r} must hold increasing row numbers below {n_rows}")
+        indices.append(index.astype(np.intp))
+    train, val = indices
+    if len(train) + len(val) != n_rows or np.intersect1d(train, val).size:
+        raise ValueError(f"trainer arrays: the training and validation rows must split the {n_rows} rows")
+    if len(train) == 0:
+        raise ValueError("trainer arrays: 'train_index' is empty: no row to train on")
+    checked["train_index"], checked["val_index"] = train, val
+    best_theta = arrays.get("best_theta")
+    if best_theta is not None and (not isinstance(best_theta, np.ndarray) or best_theta.ndim != 1
+                                   or best_theta.dtype.kind != "f" or not np.isfinite(best_theta).all()):
+        raise ValueError("trainer arrays: 'best_theta' must be a 1-D array of finite floats")
+    checked["best_theta"] = best_theta
+    return checked
 
 
 def _param(model, name: str):

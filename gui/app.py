@@ -32,10 +32,18 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from gui.options import build_run
+    from gui.options import build_run, check_run_arguments, generator_recipe
 
+    session = None
     try:
-        dataset, model, transform = build_run(args)
+        if getattr(args, "session", None):
+            from sessions import read_session
+
+            check_run_arguments(args)
+            session = read_session(args.session)
+            dataset, model, transform = session.dataset, session.fresh_model(), None
+        else:
+            dataset, model, transform = build_run(args)
     except (ValueError, OSError) as exc:
         print(f"main.py: error: {exc}", file=sys.stderr)
         return 2
@@ -61,6 +69,17 @@ def _run_app(args: argparse.Namespace) -> int:
     window = None
     try:
         window = MainWindow(dataset, model, transform)
+        if session is not None:
+            try:
+                window.session_actions.show_session(session, args.session)
+            except ValueError as exc:  # data the window cannot show
+                print(f"main.py: error: {exc}", file=sys.stderr)
+                return 2
+        elif not (args.csv or args.builtin):
+            # The data panel shows the options that made the data (and a
+            # saved session knows how to make them again).
+            name, options = generator_recipe(args)
+            window.dataset_panel.generator_options(name).set_values(options)
         # Draw mode and GIF recording plug into the window's public hooks.
         from gui.draw import install_draw_mode
         from gui.gif.recorder import install_recorder

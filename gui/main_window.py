@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self._epoch = 0
         self._last_loss = math.nan
         self._closed = False
+        self._restoring = None  # (command number, session) of a session being opened, until its run reports
+        self._run_settings: dict | None = None  # what the run shown started with (gui.compare), for ghost labels
+        self._rewinding: tuple | None = None  # (command number, epoch) of a restart from an earlier epoch
         self._view_seq = 0  # the last command that changed what the views need
         self._last_stop: str | None = None  # why training last stopped (report.stopped), None since a reset
         self._history_since = 0  # epochs shown before the last change of data or learning rate
@@ -134,8 +137,10 @@ class MainWindow(QMainWindow):
         self.loss_view = views.LossView()
         self._build_layout()
         self._connect()
+        self._build_file_menu()
         self.menuBar().addMenu(self.toolbar.view_menu)
         self.help_menu = install_help_menu(self)
+        self._build_timeline()
 
         if dataset is None:
             dataset, model, transform = default_run()
@@ -338,6 +343,7 @@ class MainWindow(QMainWindow):
 
     # --- training commands ----------------------------------------------------------
     def play(self) -> None:
+        self._leave_replay()
         self.banner.hide()
         self._raise_limit_if_reached()
         if self._last_stop in ("max_epochs", "early_stopping") and self.loss_view.n_epochs:
@@ -361,6 +367,7 @@ class MainWindow(QMainWindow):
         """Train exactly one epoch (pausing first when playing)."""
         if self.controller.is_running:
             self.pause()
+        self._leave_replay()
         self.banner.hide()
         self.controller.step()
 
@@ -382,10 +389,12 @@ class MainWindow(QMainWindow):
         self._view_seq = self.controller.configure(model=model, transform=self.model_panel.build_transform(),
                                                    specs=self.presenter.specs())
 
-    def _apply_dataset(self, dataset, *, keep_model: bool) -> str | None:
+    def _apply_dataset(self, dataset, *, keep_model: bool, model=None, resume=None) -> str | None:
         """Show ``dataset`` and hand it to the worker. With ``keep_model``
         (Draw-mode edits) the model goes on training unless the data no
-        longer fit it; returns why it was reset then (None: kept)."""
+        longer fit it; returns why it was reset then (None: kept).
+        ``model`` and ``resume`` (a session being opened): that model, and
+        the ``Trainer.state_dict()`` it continues from, instead of a new one."""
         previous = self._trained
         self._dataset = dataset
         self.dataset_panel.set_current(dataset, edited=keep_model)
@@ -406,9 +415,11 @@ class MainWindow(QMainWindow):
                   "split": "last" if dataset.time is not None else None}
         new_model = not keep_model or reset is not None
         if new_model:
-            fields["model"] = self.model_panel.build_model()
+            fields["model"] = self.model_panel.build_model() if model is None else model
             fields["transform"] = self.model_panel.build_transform()
             fields["keep_model"] = False
+            if resume is not None:
+                fields["resume"] = resume
             self._live_values = fields["model"].get_params()
             self.presenter.set_model(fields["model"], notify=False)
         self.presenter.set_dataset(dataset, shown)
@@ -625,14 +636,19 @@ class MainWindow(QMainWindow):
     def _on_report_received(self, report: Report) -> None:
         if self._closed:
             return
+        if report.replay_epoch is not None:  # the timeline's earlier epoch: its frames only
+            self._show_replay(report)
+            return
         if report.generation != self._generation:
             self._generation = report.generation
             self._last_stop = None
+            self._keep_ghost()
             self.loss_view.reset("accuracy" if self._dataset.task == "classification" else "R²")
             self._history_since = 0
             self.presenter.new_run()
             self._last_loss = math.nan
             self.training_reset.emit()
+            self._on_new_run(report)
         # Outputs made before the views' last change belong to the old grid
         # or data: skip them (the next report brings matching ones).
         current = report.command_seq >= self._view_seq
@@ -664,9 +680,10 @@ class MainWindow(QMainWindow):
                 self._history_checked_at = now
                 history = {name: self.loss_view.data(name) for name in ("loss", "val_loss", "score")}
                 self.presenter.history_changed(history, self._history_since)
-        if current:
+        if current and self.timeline.viewing is None:  # (the timeline shows an earlier epoch)
             self.presenter.show_frames(report.frames, report.epoch, report.generation)
         self._epoch = report.epoch
+        self._update_timeline(report)
         self.toolbar.set_epoch(report.epoch)
         self.toolbar.set_rate(report.epochs_per_second)
         self.toolbar.show_auto_rate(report.auto_rate)
@@ -739,6 +756,160 @@ class MainWindow(QMainWindow):
 
     def _status(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    # --- sessions ----------------------------------------------------------------------------------
+    def _build_file_menu(self) -> None:
+        """The File menu: open and save sessions, export the model or a
+        Python script, copy the command that replays the run
+        (``gui/session_actions.py``)."""
+        from gui.session_actions import SessionActions
+
+        self.session_actions = SessionActions(self)
+
+    def restore_session(self, session) -> None:
+        """Show the saved run ``session`` (a checked ``sessions.Session``) as
+        it was, paused: its data (with the generator's options when it was
+        generated), model, input features, view settings and, once the
+        worker reports it, its loss curves; Play continues from its epoch
+        with the very next epoch the saved run would have trained.
+        ``ValueError`` (and nothing changes) for data the window cannot show."""
+        dataset = session.dataset
+        reason = self.unshowable_reason(dataset)
+        if reason is not None:
+            raise ValueError(reason)
+        view = session.view
+        self.controller.pause()
+        self.toolbar.set_running(False)
+        panel = self.dataset_panel
+        recipe = session.recipe
+        if recipe is not None and recipe["kind"] == "generator":
+            panel.select_source("generator", recipe["name"], emit=False)
+            panel.generator_options(recipe["name"]).set_values(recipe["options"])
+        elif recipe is not None:
+            panel.select_source("builtin", recipe["name"], emit=False)
+        else:  # drawn or loaded points: the panel says so
+            panel.select_source("custom", "", emit=False)
+        panel.set_current(dataset)  # fills the axis choices for this data
+        panel.x_combo.blockSignals(True)
+        panel.y_combo.blockSignals(True)
+        panel.two_features_check.blockSignals(True)
+        panel.x_combo.setCurrentIndex(view["shown_features"][0])
+        panel.y_combo.setCurrentIndex(view["shown_features"][1])
+        panel.two_features_check.setChecked(view["two_features"])
+        for widget in (panel.x_combo, panel.y_combo, panel.two_features_check):
+            widget.blockSignals(False)
+        trained = session.trained_data()
+        n_classes = trained.n_classes if trained.task == "classification" else None
+        self.model_panel.set_task(trained.task, n_classes, trained.n_features)
+        self.model_panel.set_model(session.model, session.transform)
+        for action, option, on in ((self.toolbar.misclassified_action, "mistakes", view["mistakes"]),
+                                   (self.toolbar.surface3d_action, "3d", view["surface3d"])):
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+            self.presenter.set_option(option, on)
+        self.loss_view.set_log_scale(view["log_scale"])
+        self.toolbar.set_speed(view["speed"])  # the worker hears it (speed_changed)
+        model = session.model if session.trainer is not None else None
+        self._apply_dataset(dataset, keep_model=False, model=model, resume=session.trainer)
+        self._restoring = (self._model_seq, session)
+
+    def _keep_ghost(self) -> None:
+        """A new run starts: the one shown stays as faint ghost curves,
+        labelled with what changed ("lr 0.01 → 0.1"); after a change of task
+        (other loss, other score) the ghosts go."""
+        from gui.compare import describe_change, run_settings
+
+        panel = self.model_panel
+        settings = run_settings(panel.model_class.LABEL, panel.params(), panel.build_transform(), self._trained)
+        previous, self._run_settings = self._run_settings, settings
+        if previous is None:
+            return
+        if self._rewinding is not None:
+            return  # the later epochs become a ghost in _on_new_run, with the history up to the restart
+        if previous["task"] != settings["task"]:
+            self.loss_view.clear_ghosts()
+        elif self._restoring is None:  # an opened session is another run, not a change of this one
+            self.loss_view.keep_as_ghost(describe_change(previous, settings))
+
+    def _on_new_run(self, report: Report) -> None:
+        """A new generation has reported: an opened session's curves, or
+        after a restart from an earlier epoch the curves up to it (the later
+        ones stay as a ghost); the timeline back at the newest epoch."""
+        self._leave_replay(tell_worker=False)
+        if self._restoring is not None and report.command_seq >= self._restoring[0]:
+            self._show_restored_curves(self._restoring[1])
+        if self._rewinding is not None and report.command_seq >= self._rewinding[0]:
+            self._rewinding = None
+            history, marks = self._rewound_history
+            self._rewound_history = None
+            self.loss_view.restore_history(history, marks)
+            self._history_since = self.loss_view.n_epochs
+
+    # --- replaying earlier epochs (the timeline) ------------------------------------------------
+    def _build_timeline(self) -> None:
+        """The replay slider under the views (``gui/timeline.py``)."""
+        from gui.timeline import Timeline
+
+        self.timeline = Timeline()
+        self.data_view_container.layout().addWidget(self.timeline)
+        self.timeline.epoch_chosen.connect(self._on_timeline_epoch_chosen)
+        self.timeline.latest_requested.connect(self._on_timeline_latest)
+        self.timeline.restart_requested.connect(self._on_timeline_restart)
+        self._rewound_history = None
+
+    def _update_timeline(self, report: Report) -> None:
+        if report.timeline is not None:
+            self.timeline.set_epochs(report.timeline, report.epoch)
+        else:
+            self.timeline.set_latest(report.epoch)
+
+    @Slot(int)
+    def _on_timeline_epoch_chosen(self, epoch: int) -> None:
+        """Show the model of a recorded epoch: training pauses, every view
+        gets that epoch's frame, the loss curves a cursor there."""
+        if self.controller.is_running:
+            self.pause()
+        self.controller.replay(epoch)
+        self.loss_view.set_cursor(epoch)
+        self._status(f"Showing epoch {epoch:,}. Latest (or Play) goes back to epoch {self._epoch:,}; "
+                     f"Restart here trains on from epoch {epoch:,}.")
+
+    @Slot()
+    def _on_timeline_latest(self) -> None:
+        self.controller.replay(None)
+        self.loss_view.set_cursor(None)
+
+    @Slot(int)
+    def _on_timeline_restart(self, epoch: int) -> None:
+        """Train on from a recorded epoch; the epochs after it stay as a ghost."""
+        self.loss_view.set_cursor(None)
+        self.loss_view.keep_as_ghost(f"before going back to epoch {epoch:,}")
+        self._rewound_history = self.loss_view.truncated_history(epoch)
+        self._rewinding = (self.controller.rewind(epoch), epoch)
+
+    def _leave_replay(self, tell_worker: bool = True) -> None:
+        """Back to the newest epoch (Play, Step, a new run)."""
+        if self.timeline.viewing is not None:
+            self.timeline.show_latest()
+            if tell_worker:
+                self.controller.replay(None)
+        self.loss_view.set_cursor(None)
+
+    def _show_replay(self, report: Report) -> None:
+        """A replay report: the frames of the earlier epoch the timeline shows."""
+        if self.timeline.viewing is not None and report.command_seq >= self._view_seq:
+            self.presenter.show_frames(report.frames, report.replay_epoch, report.generation)
+
+    def _show_restored_curves(self, session) -> None:
+        """The opened session's run has reported: show its curves, marks and
+        why it had stopped."""
+        self._restoring = None
+        self.loss_view.clear_ghosts()
+        if session.history is not None and session.trainer is not None:
+            self.loss_view.restore_history(session.history, session.view["marks"])
+        self._last_stop = session.stop_reason
+        self._history_since = self.loss_view.n_epochs
 
     # --- closing ----------------------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -18,7 +18,11 @@ DEFAULT_MODEL = "nn"
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the dataset and model options to ``parser``."""
+    """Add the dataset and model options, and ``--session``, to ``parser``."""
+    parser.add_argument_group("session").add_argument(
+        "--session", metavar="FILE",
+        help="a saved run (.mlfs, File > Save session in the window): its data, model, features and weights, "
+             "instead of the options below")
     data = parser.add_argument_group("dataset (one of --dataset, --csv, --builtin)")
     data.add_argument(
         "--dataset",
@@ -153,6 +157,17 @@ def load_dataset(args: argparse.Namespace):
         if args.builtin not in datasets.BUILTINS:
             raise ValueError(f"--builtin must be one of {', '.join(datasets.BUILTINS)}, got {args.builtin!r}")
         return datasets.load_builtin(args.builtin)
+    name, options = generator_recipe(args)
+    return datasets.make(name, **options)
+
+
+def generator_recipe(args: argparse.Namespace) -> tuple[str, dict]:
+    """``(name, options)``: the generator the options ask for (when neither
+    ``--csv`` nor ``--builtin`` is given) and the keyword arguments of
+    ``datasets.make`` that make its points, defaults filled in (what the
+    window's data panel shows)."""
+    import datasets
+
     name = args.dataset or DEFAULT_DATASET
     if name not in datasets.GENERATORS:
         raise ValueError(f"--dataset must be one of {', '.join(datasets.GENERATORS)}, got {name!r}")
@@ -166,7 +181,9 @@ def load_dataset(args: argparse.Namespace):
         if "n_classes" not in by_name:
             raise ValueError(f"--classes does not apply to the {name!r} dataset")
         options["n_classes"] = args.classes
-    return datasets.make(name, n_samples=args.samples, noise=args.noise, random_state=args.seed, **options)
+    return name, {"n_samples": spec.default_n_samples if args.samples is None else args.samples,
+                  "noise": spec.default_noise if args.noise is None else args.noise,
+                  "random_state": args.seed, **options}
 
 
 def build_model(args: argparse.Namespace, dataset):
@@ -244,9 +261,30 @@ def build_transform(args: argparse.Namespace, dataset):
         raise ValueError(f"{option}: {message.removeprefix('features: ')}") from None
 
 
+def given_run_options(args: argparse.Namespace) -> list[str]:
+    """The dataset and model options given on the command line (not left at
+    their defaults), as they are spelled there: what ``--session`` replaces."""
+    defaults = argparse.ArgumentParser()
+    add_run_arguments(defaults)
+    default_values = vars(defaults.parse_args([]))
+    given = []
+    for action in defaults._actions:  # noqa: SLF001 - argparse keeps its options here
+        if action.dest in ("help", "session") or not action.option_strings:
+            continue
+        if getattr(args, action.dest, default_values[action.dest]) != default_values[action.dest]:
+            given.append(action.option_strings[0])
+    return given
+
+
 def check_run_arguments(args: argparse.Namespace) -> None:
     """Raise ``ValueError`` with a one-line reason for options that are wrong
-    whatever the data: a seed out of range, ``--target`` without ``--csv``."""
+    whatever the data: a seed out of range, ``--target`` without ``--csv``,
+    dataset or model options beside ``--session``."""
+    if getattr(args, "session", None):
+        given = given_run_options(args)
+        if given:
+            raise ValueError(f"--session brings its own data and model; drop {', '.join(given)} "
+                             f"(or drop --session)")
     low, high = seed_range()
     if not low <= args.seed <= high:
         raise ValueError(f"--seed must be between {low} and {high}, got {args.seed}")
@@ -267,3 +305,81 @@ def build_run(args: argparse.Namespace):
     model = build_model(args, dataset)
     transform = build_transform(args, dataset)
     return dataset, model, transform
+
+
+def run_command(recipe: dict, model, transform=None, epochs: int | None = None) -> list[str]:
+    """The ``main.py gif`` arguments that replay a run headless: the data
+    ``recipe`` (``{"kind": "generator", "name", "options"}`` or
+    ``{"kind": "builtin", "name"}``, as a session stores it), ``model``'s
+    class and the hyperparameters that differ from its defaults, its seed,
+    the input features of ``transform``, and ``epochs`` (default: the
+    model's ``max_epochs``) as ``--epochs``. ``build_run`` on these
+    arguments makes the same dataset, model and transform."""
+    import datasets
+    from algorithms import MODELS
+
+    args = ["gif"]
+    data_seed = None
+    if recipe["kind"] == "builtin":
+        args += ["--builtin", recipe["name"]]
+    else:
+        name, options = recipe["name"], dict(recipe["options"])
+        spec = datasets.GENERATORS[name]
+        args += ["--dataset", name]
+        n_samples, noise = options.pop("n_samples", None), options.pop("noise", None)
+        if n_samples is not None and n_samples != spec.default_n_samples:
+            args += ["--samples", str(n_samples)]
+        if noise is not None and noise != spec.default_noise:
+            args += ["--noise", repr(float(noise))]
+        data_seed = options.pop("random_state", None)
+        if "n_classes" in options:
+            args += ["--classes", str(options.pop("n_classes"))]
+        defaults = {option.name: option.default for option in spec.options}
+        for key, value in options.items():
+            if value != defaults.get(key):
+                args += ["--data-option", f"{key}={_command_text(value)}"]
+    key = next(key for key, cls in MODELS.items() if type(model) is cls)
+    args += ["--model", key]
+    params = model.get_params()
+    seed = params.get("random_state")
+    command_seed = data_seed if data_seed is not None else seed
+    if command_seed is not None and command_seed != 0:
+        args += ["--seed", str(command_seed)]
+    for param in type(model).PARAMS:
+        name, value = param.name, params[param.name]
+        if name in ("task", "max_epochs"):
+            continue  # the data's task; the epochs come last
+        if name == "random_state":
+            if value != (0 if command_seed is None else command_seed):
+                args += ["--param", f"random_state={_command_text(value)}"]
+            continue
+        if value == param.default and not (name == "batch_size" and value is None and param.default is not None):
+            continue
+        option = PARAM_OPTIONS.get(name)
+        if name == "batch_size":
+            args += ["--batch-size", "full" if value is None else str(value)]
+        elif name == "hidden_layers":
+            args += ["--hidden", ",".join(str(width) for width in value)]
+        elif option is not None:
+            args += [option, _command_text(value)]
+        else:
+            args += ["--param", f"{name}={_command_text(value)}"]
+    if transform is not None:
+        args += ["--features", ",".join(transform.features)]
+        if transform.degree != 1:
+            args += ["--degree", str(transform.degree)]
+    args += ["--epochs", str(int(epochs if epochs else params["max_epochs"]))]
+    return args
+
+
+def _command_text(value) -> str:
+    """A value as the command line's options read it back (``_convert``)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return ",".join(map(str, value))
+    return str(value)

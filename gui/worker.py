@@ -64,13 +64,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, S
 from algorithms import Trainer
 from gui import pacing
 from gui.render_process import RenderError, RenderProcess
+from gui.timeline import TimelineStore, auto_every
 from gui.views.frame import FrameComputer
 
 #: how a report's message starts when the data or settings cannot be trained
 #: at all (an empty canvas, one class): a notice, not a failure
 CANNOT_TRAIN = "Cannot train"
 #: the configure() fields
-CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs", "split"})
+CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs", "split", "resume"})
 
 
 @dataclass
@@ -99,7 +100,22 @@ class Report:
     frames: dict = field(default_factory=dict)  # view id -> that view's frame of this epoch's model
     auto_rate: float | None = None  # with speed "auto": the epochs per second it chose
     kept_epoch: int | None = None  # early stopping restored this epoch's parameters
+    timeline: tuple | None = None  # the epochs with a checkpoint (gui.timeline), when they changed
+    replay_epoch: int | None = None  # a replay: the frames show the model of this earlier epoch, no metrics
     epoch_limit: int = 0  # the epoch training stops at (Max epochs)
+
+
+@dataclass
+class RunCapture:
+    """The worker's training state at one epoch boundary, for a session file
+    (``TrainingController.capture_state``): copies the worker never touches again."""
+
+    generation: int  # the trainer's generation (Report.generation)
+    epoch: int  # epochs trained (0 without a trainer)
+    model: object  # algorithms.state.model_state(model): (description, arrays); a ValueError if it cannot be stored
+    trainer: tuple | None  # Trainer.state_dict(), None when nothing trains
+    transform: object  # the FeatureTransform the model's inputs go through, or None
+    command_seq: int  # the capture command's number: reports from it on show this epoch's curves
 
 
 def _empty_metrics() -> dict[str, list]:
@@ -264,6 +280,10 @@ class WorkerState:
     y: np.ndarray | None = None  # their targets
     specs: dict = field(default_factory=dict)  # view id -> FrameSpec of the active views
     split: str | None = None  # the validation split: None (the model's rule) or "last" (a time series)
+    resume: tuple | None = None  # Trainer.state_dict() the next trainer continues (model is fitted), once
+    timeline: TimelineStore = field(default_factory=TimelineStore)  # checkpoints of this run, to replay
+    replay: int | None = None  # the earlier epoch the window shows (None: the newest)
+    replay_due: bool = False  # its frames are still to be sent
     trainer: Trainer | None = None  # the loop over the current model and data
     generation: int = 0  # bumped on every new trainer (reset): epochs restart at 0
     broken: bool = False  # the last trainer raised or diverged: Play starts afresh
@@ -305,6 +325,7 @@ class TrainingWorker(QObject):
 
     report_ready = Signal(object)  # Report
     params_reported = Signal(object)  # dict: the model's get_params() + "epoch"
+    state_captured = Signal(object)  # RunCapture, answer to "capture"
     finished = Signal()
 
     def __init__(self, commands: queue.SimpleQueue) -> None:
@@ -437,6 +458,9 @@ class TrainingWorker(QObject):
             if state.hold_reported:  # the recorded epoch is on screen (and captured): go on
                 state.record_hold = state.hold_reported = False
         elif name == "play":
+            if state.replay is not None:
+                state.replay, state.replay_due = None, False
+                state.frames_stale = True
             self._prepare_to_train()
             state.running = state.trainer is not None
             self._plan_auto_rate()
@@ -472,6 +496,15 @@ class TrainingWorker(QObject):
                     self._move_limit(int(params["max_epochs"]))
         elif name == "query":
             self._answer_query()
+        elif name == "capture":
+            self._capture()
+        elif name == "replay":
+            (epoch,) = args
+            state.replay, state.replay_due = epoch, epoch is not None
+            if epoch is None:  # the newest epoch again: fresh frames of it
+                state.frames_stale = state.force_report = True
+        elif name == "rewind":
+            self._rewind(int(args[0]))
         elif name == "stop":
             self._alive = False
 
@@ -481,6 +514,7 @@ class TrainingWorker(QObject):
         state = self.state
         if "model" in fields:
             state.model, state.transform = fields["model"], fields.get("transform")
+            state.resume = fields.get("resume")
             state.rebuild = "new model"
         if "X" in fields:
             state.X, state.y = fields["X"], fields["y"]
@@ -568,12 +602,20 @@ class TrainingWorker(QObject):
         state.trainer = None
         state.broken = False
         state.stopped = None
+        state.kept_epoch = None  # the old run's early stop is not the new run's
         state.message = notice
         state.val_mask_changed = True
         state.frames_stale = True
         state.force_report = True
+        resume, state.resume = state.resume, None
         if state.model is None or state.X is None:
             return
+        if resume is not None:
+            try:
+                self._resume_trainer(resume)
+                return
+            except Exception as exc:  # noqa: BLE001 - the data do not fit the saved model: start afresh, say why
+                state.message = f"The saved model could not continue ({exc}); it starts again from epoch 0."
         try:
             state.model = _fresh_model(state.model)
             # the window's split asked for explicitly; no per-epoch history
@@ -582,12 +624,131 @@ class TrainingWorker(QObject):
                                     validation_fraction=state.model.validation_fraction, split=state.split)
             state.epoch_limit = int(state.model.max_epochs)
             self._plan_auto_rate()
+            self._start_timeline()
         except Exception as exc:  # bad data or parameters: say so, keep running
             state.trainer = None
             state.running = False
             state.steps = 0
             state.stopped = "error"
             state.message = f"{CANNOT_TRAIN}: {exc}"
+
+    def _resume_trainer(self, resume: tuple) -> None:
+        """Continue the fitted ``state.model`` where ``resume`` (a
+        ``Trainer.state_dict()``) left it: the same epoch, limit, rows and
+        stopping state, so the next epoch is the one the saved run would
+        have trained. Raises when the model cannot continue on the data."""
+        state = self.state
+        description, arrays = resume
+        state.trainer = Trainer(state.model, self._inputs(state.X), state.y, keep_history=False,
+                                validation_fraction=state.model.validation_fraction, split=state.split,
+                                resume=(dict(description), dict(arrays)))
+        state.epoch_limit = int(description["limit"])
+        state.broken = state.trainer.stop_reason == "diverged"
+        self._plan_auto_rate()
+        self._start_timeline()
+
+    # --- the timeline: checkpoints to replay --------------------------------------
+    def _start_timeline(self) -> None:
+        """A new run: checkpoints at the recorder's automatic spacing for the
+        epochs ahead, starting with the model as it is now."""
+        state = self.state
+        state.replay, state.replay_due = None, False
+        trainer = state.trainer
+        state.timeline.reset(auto_every(state.epoch_limit - int(trainer.epoch)))
+        self._record_checkpoint(int(trainer.epoch), force=True)
+
+    def _record_checkpoint(self, epoch: int, force: bool = False) -> None:
+        from algorithms.state import checkpoint
+
+        timeline = self.state.timeline
+        if force or timeline.due(epoch):
+            timeline.add(epoch, checkpoint(self.state.model), self.state.trainer.loop_state())
+
+    def _rewind(self, epoch: int) -> None:
+        """Train on from the checkpoint nearest ``epoch``: its parameters,
+        optimiser state and random stream, the loop's count and stopping
+        state then, the current rows. A new run for the window (a new
+        generation), whose checkpoints up to that epoch stay."""
+        from algorithms.state import from_checkpoint
+
+        state = self.state
+        trainer, entry = state.trainer, state.timeline.get(epoch)
+        if trainer is None or entry is None or state.broken:
+            return
+        try:
+            model = from_checkpoint(state.model, entry.checkpoint)
+            rows = {"train_index": trainer.train_index, "val_index": trainer.val_index}
+            rewound = Trainer(model, self._inputs(state.X), state.y, keep_history=False,
+                              validation_fraction=model.validation_fraction, split=state.split,
+                              resume=(dict(entry.loop), rows))
+        except Exception as exc:  # noqa: BLE001 - e.g. the data changed so that the model no longer fits
+            state.message = f"Cannot go back to epoch {entry.epoch}: {exc}"
+            state.force_report = True
+            return
+        state.model, state.trainer = model, rewound
+        state.generation += 1
+        state.pending = _empty_metrics()
+        self._rate.clear()
+        state.stopped = state.kept_epoch = None
+        state.message = f"Back to epoch {entry.epoch}: training goes on from there."
+        state.replay, state.replay_due = None, False
+        state.frames_stale = state.force_report = True
+        state.timeline.truncate(entry.epoch)
+        self._move_limit(max(state.epoch_limit, entry.epoch + 1))
+        self._plan_auto_rate()
+
+    def _send_replay(self, now: float) -> None:
+        """The frames of the checkpoint the window wants to see (an earlier
+        epoch), rendered like live frames; no metrics."""
+        from algorithms.state import from_checkpoint
+
+        state = self.state
+        state.replay_due = False
+        entry = state.timeline.get(state.replay)
+        trainer = state.trainer
+        if entry is None or trainer is None:
+            return
+        try:
+            model = from_checkpoint(state.model, entry.checkpoint).snapshot(dtype=np.float32)
+        except Exception as exc:  # noqa: BLE001 - shown to the person, training stops
+            self._fail(exc)
+            return
+        empty = np.zeros(0)
+        report = Report(
+            epochs=np.zeros(0, dtype=np.int64), loss=empty, val_loss=empty, score=empty, val_score=empty,
+            epoch=int(trainer.epoch), epochs_per_second=0.0,
+            n_samples=len(trainer.train_index) + len(trainer.val_index), stopped=None, message=None,
+            generation=state.generation, running=state.running, command_seq=state.command_seq,
+            epoch_limit=state.epoch_limit, replay_epoch=entry.epoch,
+        )
+        state.in_flight = True
+        state.last_report_at = now
+        self._renderer.submit(_RenderJob(report, model, (state.X, state.y, state.transform), state.specs))
+
+    def _capture(self) -> None:
+        """Answer "capture": the model's and the trainer's state now (at an
+        epoch boundary), copied; the next report follows at once, so the
+        window's curves reach this very epoch."""
+        from algorithms.state import model_state
+
+        state = self.state
+        while state.trainer is not None and state.trainer.in_epoch and not state.broken:
+            self._run_epoch()  # an epoch run in pieces is finished first: the state is that of an epoch's end
+        trainer = state.trainer
+        try:
+            model = model_state(state.model) if state.model is not None else None
+        except ValueError as exc:  # e.g. labels that cannot be stored without pickle
+            model = exc
+        capture = RunCapture(
+            generation=state.generation,
+            epoch=0 if trainer is None else int(trainer.epoch),
+            model=model,
+            trainer=None if trainer is None or state.broken else trainer.state_dict(),
+            transform=state.transform,
+            command_seq=state.command_seq,
+        )
+        state.force_report = True
+        self.state_captured.emit(capture)
 
     def _answer_query(self) -> None:
         state = self.state
@@ -634,6 +795,7 @@ class TrainingWorker(QObject):
         state.batches_done = 0
         self._rate.add(now, record.epoch)
         if record.stop_reason != "diverged":  # a diverged epoch was undone: no point to plot
+            self._record_checkpoint(record.epoch)
             pending = state.pending
             pending["epochs"].append(record.epoch)
             pending["loss"].append(record.loss)
@@ -672,6 +834,9 @@ class TrainingWorker(QObject):
 
     def _maybe_report(self) -> None:
         state = self.state
+        if state.replay_due and not state.in_flight:
+            self._send_replay(time.perf_counter())
+            return
         if state.in_flight or not self._report_wanted():
             return
         now = time.perf_counter()
@@ -726,7 +891,9 @@ class TrainingWorker(QObject):
             auto_rate=state.auto_rate if state.speed == pacing.AUTO else None,
             kept_epoch=state.kept_epoch,
             epoch_limit=state.epoch_limit,
+            timeline=state.timeline.epochs() if state.timeline.changed else None,
         )
+        state.timeline.changed = False
         state.stopped = state.message = state.kept_epoch = None
         state.force_report = state.moved = False
         if state.record_hold:
@@ -748,6 +915,7 @@ class TrainingController(QObject):
 
     report_received = Signal(object)  # Report
     params_reported = Signal(object)  # dict, answer to query_params()
+    state_captured = Signal(object)  # RunCapture, answer to capture_state()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -760,6 +928,7 @@ class TrainingController(QObject):
         # Bound methods of this GUI-thread object: queued into the GUI thread.
         self._worker.report_ready.connect(self._on_report_ready)
         self._worker.params_reported.connect(self._on_params_reported)
+        self._worker.state_captured.connect(self._on_state_captured)
         self._worker.finished.connect(self._thread.quit)
         app = QCoreApplication.instance()
         if app is not None:  # last line of defence: never leave the thread running at exit
@@ -797,6 +966,10 @@ class TrainingController(QObject):
         split -- how validation rows are chosen for the next trainer: None
             (random, stratified for classes) or "last" (the end of a time
             series: no future leaking into training).
+        resume -- with ``model``: a fitted model (e.g. from a session file)
+            and its ``Trainer.state_dict()``: training continues from that
+            epoch, bit for bit, instead of from fresh weights (falling back
+            to fresh weights, with a notice, when the data do not fit it).
         """
         unknown = set(fields) - CONFIGURE_FIELDS
         if unknown:
@@ -841,6 +1014,24 @@ class TrainingController(QObject):
         has drawn it (so a recording at any speed holds the epochs it wants);
         None when not recording."""
         self._send("record", every)
+
+    def replay(self, epoch: int | None) -> int:
+        """Show the views as the model was at the recorded ``epoch`` (the
+        nearest checkpoint: a report with ``replay_epoch`` and its frames),
+        or, with None, at the newest epoch again."""
+        return self._send("replay", epoch)
+
+    def rewind(self, epoch: int) -> int:
+        """Train on from the recorded ``epoch`` (its checkpoint): a new run
+        for the window (a new generation) that starts at that epoch."""
+        return self._send("rewind", epoch)
+
+    def capture_state(self) -> int:
+        """Ask the worker for its model's and trainer's state at the next
+        epoch boundary (for a session file); the answer comes as
+        ``state_captured`` (a :class:`RunCapture`), and a report follows it.
+        Returns the command's number."""
+        return self._send("capture")
 
     def query_params(self) -> None:
         """Ask the worker for the model's current hyperparameters; the answer
@@ -897,5 +1088,9 @@ class TrainingController(QObject):
     @Slot(object)
     def _on_params_reported(self, params: dict) -> None:
         self.params_reported.emit(params)
+
+    @Slot(object)
+    def _on_state_captured(self, capture) -> None:
+        self.state_captured.emit(capture)
 
 

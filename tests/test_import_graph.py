@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("algorithms", "datasets", "gui")
+PACKAGES = ("algorithms", "datasets", "gui", "sessions")
 FORBIDDEN = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "pyqtgraph", "OpenGL")
 
 

@@ -1,4 +1,4 @@
-"""algorithms/ and datasets/ are pure NumPy: importing them must load no Qt,
+"""algorithms/, datasets/ and sessions/ are pure NumPy: importing them must load no Qt,
 pyqtgraph or Pillow module (checked in a fresh interpreter, since the test
 session itself imports Qt)."""
 
@@ -10,7 +10,7 @@ import pytest
 FORBIDDEN = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "pyqtgraph", "PIL")
 
 
-@pytest.mark.parametrize("package", ["algorithms", "datasets"])
+@pytest.mark.parametrize("package", ["algorithms", "datasets", "sessions"])
 def test_importing_package_loads_no_gui_module(package):
     code = (
         f"import sys, {package}, pkgutil, importlib\n"

@@ -2,7 +2,8 @@
 run headless, with Qt's offscreen platform (no window, no display needed).
 
 It builds the dataset and model from the shared options
-(``gui.options.build_run``), drives ``algorithms.Trainer`` (the one training
+(``gui.options.build_run``) or a saved session (``--session``: the run
+replayed from its seed, ``session_run``), drives ``algorithms.Trainer`` (the one training
 loop), draws each frame with the window's own views: ``gui.presenter`` picks
 the data view from the view registry, its frame spec is computed in this
 thread by the same ``FrameComputer`` the window's render process runs, and
@@ -163,7 +164,10 @@ def run_gif(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from gui.options import build_run
 
     try:
-        dataset, model, transform = build_run(args)
+        if getattr(args, "session", None):
+            dataset, model, transform = session_run(args)
+        else:
+            dataset, model, transform = build_run(args)
     except (ValueError, OSError) as error:
         return _fail(parser, str(error), 2)
     thinned = thinning_note(model, args)
@@ -185,6 +189,25 @@ def run_gif(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(f"{info.path}: {info.n_frames} frames, {info.width}x{info.height}, "
           f"{info.duration:.1f} s, {describe_size(info.size_bytes)}")
     return 0
+
+
+def session_run(args: argparse.Namespace):
+    """``(dataset, model, transform)`` replaying the saved run ``--session``:
+    its data (the two shown columns when it trained on those only), an
+    untrained model with its hyperparameters and seed, trained up to the
+    epoch it was saved at (its Max epochs if it had not trained), and its
+    input features. Changes made while it trained (a live learning rate, a
+    Draw-mode edit) are not replayed: the GIF shows the run its settings
+    make from its seed."""
+    from gui.options import check_run_arguments
+    from sessions import read_session
+
+    check_run_arguments(args)
+    session = read_session(args.session)
+    model = session.fresh_model()
+    if session.epoch:
+        model.set_params(max_epochs=session.epoch)
+    return session.trained_data(), model, session.transform
 
 
 def _fail(parser: argparse.ArgumentParser, message: str, code: int) -> int:

@@ -116,6 +116,20 @@ class GeneratorOptions(QWidget):
             **self.options.values(),
         }
 
+    def set_values(self, values: dict) -> None:
+        """Show ``values`` (the keys ``values()`` gives) without emitting
+        (a session or the command line made the data with them)."""
+        if "n_samples" in values:
+            self.samples.set_value(values["n_samples"])
+        if "noise" in values and values["noise"] is not None:
+            self.noise.set_value(values["noise"])
+        if values.get("random_state") is not None:
+            self.seed.blockSignals(True)
+            self.seed.setValue(int(values["random_state"]))
+            self.seed.blockSignals(False)
+        self.options.set_values({name: value for name, value in values.items()
+                                 if name not in ("n_samples", "noise", "random_state")})
+
     def generate(self):
         return datasets.make(self.spec.name, **self.values())
 

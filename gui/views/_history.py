@@ -147,6 +147,64 @@ class PeakHistory:
         columns = slice(raw.column(raw.base), raw.column(raw.end))
         return raw.x[columns], raw.low[:, columns]
 
+    # -- saving and restoring ------------------------------------------------
+    def state(self, metric: str):
+        """A copy of everything held, as a ``sessions.history.HistoryState``
+        (what a session file stores; ``metric``: what the series' score is)."""
+        from sessions.history import HistoryLevel, HistoryState
+
+        levels = []
+        for number, window in enumerate(self._levels):
+            columns = slice(window.column(window.base), window.column(window.end))
+            low = window.low[:, columns].copy()
+            high = low if number == 0 else window.high[:, columns].copy()
+            levels.append(HistoryLevel(window.base, window.end, window.x[columns].copy(), low, high))
+        return HistoryState(metric, self.rows, self.raw_limit, self.block_limit, self.size, self.first_x,
+                            tuple(levels))
+
+    @classmethod
+    def from_state(cls, state) -> "PeakHistory":
+        """The history a (checked) ``HistoryState`` describes: it draws and
+        grows exactly like the one that was saved."""
+        history = cls(state.rows, state.raw_limit, state.block_limit)
+        history._levels = []
+        for number, level in enumerate(state.levels):
+            limit = state.raw_limit if number == 0 else state.block_limit
+            window = _Window(state.rows, limit, paired=number > 0)
+            held = level.end - level.base
+            window._allocate(max(16, held))
+            window.x[:held] = level.x
+            window.low[:, :held] = level.low
+            if number > 0:
+                window.high[:, :held] = level.high
+            window.base, window.end = level.base, level.end
+            history._levels.append(window)
+        history.size = state.size
+        history.first_x = state.first_x
+        return history
+
+    def truncated(self, last_x: float) -> "PeakHistory":
+        """A new history of the samples at or before ``last_x`` (training
+        went back to that epoch). Exact when the raw level still holds every
+        sample from the first (runs up to ``raw_limit`` samples); samples
+        older than the raw ones come back one per block of the finest level
+        that holds them (the block's minimum at its first x)."""
+        result = PeakHistory(self.rows, self.raw_limit, self.block_limit)
+        raw_x, raw_values = self.raw()
+        if self.size and self._levels[0].base > 0:
+            first_raw = raw_x[0] if raw_x.size else math.inf
+            for level in range(1, len(self._levels)):
+                window = self._levels[level]
+                if window.base == 0 or level == len(self._levels) - 1:
+                    columns = slice(window.column(window.base), window.column(window.end))
+                    xs, lows = window.x[columns], window.low[:, columns]
+                    older = (xs < first_raw) & (xs <= last_x)
+                    result.append(xs[older].copy(), lows[:, older].copy())
+                    break
+        keep = raw_x <= last_x
+        result.append(raw_x[keep].copy(), raw_values[:, keep].copy())
+        return result
+
     # -- appending ---------------------------------------------------------
     def append(self, x: np.ndarray, values: np.ndarray) -> None:
         """Add samples: ``x (m,)`` increasing after ``last_x``, ``values (rows, m)``."""

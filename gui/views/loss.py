@@ -476,6 +476,145 @@ class _Marks:
         self.lines.setPath(path)
 
 
+class _Cursor:
+    """The epoch the timeline shows, as a vertical line across both plots
+    (plain Qt path items, refitted to the visible y range)."""
+
+    def __init__(self, plots):
+        pen = QtGui.QPen(QtGui.QColor(*FOREGROUND))
+        pen.setCosmetic(True)
+        pen.setWidth(0)
+        self._items = []
+        for plot in plots:
+            item = QtWidgets.QGraphicsPathItem()
+            item.setPen(pen)
+            item.setZValue(5)
+            plot.addItem(item, ignoreBounds=True)
+            plot.vb.sigYRangeChanged.connect(self._place)
+            self._items.append((plot, item))
+        self.epoch: float | None = None
+
+    def set(self, epoch: float | None) -> None:
+        epoch = None if epoch is None else float(epoch)
+        if epoch != self.epoch:  # (no repaint asked for when nothing changes: every Play and new run says None)
+            self.epoch = epoch
+            self._place()
+
+    def _place(self, *_args) -> None:
+        for plot, item in self._items:
+            if self.epoch is None and item.path().isEmpty():
+                continue
+            path = QtGui.QPainterPath()
+            if self.epoch is not None:
+                low, high = plot.vb.viewRange()[1]
+                path.moveTo(self.epoch, low)
+                path.lineTo(self.epoch, high)
+            item.setPath(path)
+
+
+class _Ghosts:
+    """Earlier runs' curves kept for comparison ("ghosts"): faint, each in
+    its own dash pattern, in both plots; the bar above the plots names each
+    pattern with what changed since.
+
+    A ghost is the whole run decimated to about ``POINTS`` min/max points
+    (``PeakHistory.display``): a few tens of kB, whatever the run's length.
+    Its curves are ``LossCurve`` items (painted by Qt, no Python per
+    repaint) and do not move the plots' ranges.
+    """
+
+    MAX = 3  # the newest are kept
+    POINTS = 2048
+    PATTERNS = (QtCore.Qt.PenStyle.DashLine, QtCore.Qt.PenStyle.DotLine, QtCore.Qt.PenStyle.DashDotLine)
+    KEYS = ("╌╌", "┈┈", "╌┈")  # the patterns as text, for the bar
+    ALPHA = 120
+
+    def __init__(self, view: "LossView"):
+        self.runs: list[tuple[str, np.ndarray, np.ndarray]] = []  # (label, xs (p,), ys (4, p))
+        self._curves: list[list[LossCurve]] = []
+        for slot in range(self.MAX):
+            curves = []
+            for name in SERIES:
+                color = VALIDATION_COLOR if name.startswith("val_") else TRAIN_COLOR
+                curve = LossCurve((*color, self.ALPHA), on_log_mode=view._on_log_mode_changed)
+                pen = curve.pen()
+                pen.setStyle(self.PATTERNS[slot])
+                curve.setPen(pen)
+                curve.setZValue(-2)
+                (view.metric_plot if "score" in name else view.loss_plot).addItem(curve, ignoreBounds=True)
+                curves.append(curve)
+            self._curves.append(curves)
+
+    def add(self, label: str, xs: np.ndarray, ys: np.ndarray) -> None:
+        self.runs = (self.runs + [(label, xs, ys)])[-self.MAX:]
+
+    def clear(self) -> None:
+        self.runs = []
+
+    def draw(self, log_y: bool) -> None:
+        """Hand each kept run to its curves (the loss in log10 when the plot is)."""
+        for slot, curves in enumerate(self._curves):
+            if slot >= len(self.runs):
+                for curve in curves:
+                    curve.setData([], [])
+                continue
+            _text, xs, ys = self.runs[slot]
+            for row, curve in enumerate(curves):
+                values = ys[row]
+                if row < 2 and log_y:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        values = np.log10(values)
+                    values = np.where(np.isfinite(values), values, np.nan)
+                curve.setData(xs, values)
+
+    def keys(self) -> list[tuple[str, str]]:
+        """``(pattern as text, label)`` of each kept run, oldest first."""
+        return [(self.KEYS[slot], text) for slot, (text, _xs, _ys) in enumerate(self.runs)]
+
+
+class _GhostBar(QtWidgets.QWidget):
+    """The row above the plots that names the ghost curves (pattern, what
+    changed) and clears them; hidden without ghosts. It changes only when
+    a ghost is kept or cleared, never per frame."""
+
+    def __init__(self, on_clear, parent=None):
+        super().__init__(parent)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setObjectName("ghostBar")
+        self.setStyleSheet("#ghostBar { background: white; }")
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(10, 0, 10, 2)
+        layout.setSpacing(6)
+        self.text = _TextLine()
+        self.clear_button = QtWidgets.QToolButton()
+        self.clear_button.setText("Clear")
+        self.clear_button.setToolTip("Remove the earlier runs' curves.")
+        self.clear_button.clicked.connect(on_clear)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.clear_button, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        self._runs: list = []
+        self.hide()
+
+    def set_keys(self, keys: list[tuple[str, str]]) -> None:
+        runs = [("earlier runs:", MUTED, False)]
+        for pattern, text in keys:
+            runs += [("   ", None, False), (pattern + " ", MUTED, True), (text, None, False)]
+        self._runs = runs
+        self.text.set_runs(runs)
+        self._fit()
+        self.setVisible(bool(keys))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(1, self.width() - 20 - self.clear_button.sizeHint().width() - 6)
+        height = self.text.line_height() * max(1, len(self.text.lines(width)))
+        if self.text.height() != height:
+            self.text.setFixedHeight(height)
+
+
 class LossView(QtWidgets.QWidget):
     """Training and validation loss (top plot) and the metric (bottom plot,
     accuracy or R²) against the epoch, with a log-scale switch for the loss.
@@ -530,6 +669,8 @@ class LossView(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
+        self.ghost_bar = _GhostBar(self.clear_ghosts)
+        layout.addWidget(self.ghost_bar)
         layout.addWidget(self._canvas, 1)
 
         self.loss_plot: pg.PlotItem = self._canvas.addPlot(
@@ -576,6 +717,8 @@ class LossView(QtWidgets.QWidget):
         for plot in (self.loss_plot, self.metric_plot):
             plot.vb.sigXRangeChanged.connect(self._on_x_range_changed)
         self.marks = _Marks(self.loss_plot)
+        self._ghosts = _Ghosts(self)
+        self._cursor = _Cursor((self.loss_plot, self.metric_plot))
         self.reset("accuracy")
 
     # -- public API ----------------------------------------------------------
@@ -603,6 +746,74 @@ class LossView(QtWidgets.QWidget):
             plot.enableAutoRange()
         self.epoch_label.set_runs([("epoch 0", None, True), _GAP, _TRAIN_KEY, ("  ", None, False), _VAL_KEY])
         self.readout.set_runs([(f"loss –  ·  {metric_name} –", None, False)])
+
+    def history_state(self):
+        """The curves as kept (a ``sessions.history.HistoryState``, copies)
+        and the marks ``[[epoch, text], ...]``, for a session file."""
+        return self._history.state(self._metric), [[epoch, text] for epoch, text in self.marks.marks]
+
+    def restore_history(self, state, marks=()) -> None:
+        """Show a saved history (a checked ``HistoryState``) and its marks in
+        place of the curves: drawn, and grown by ``append``, exactly as the
+        view that saved it."""
+        self.reset(state.metric)
+        self._history = PeakHistory.from_state(state)
+        if self._history.size:
+            # The plots' extents from every value held (each level keeps the
+            # extremes of the epochs it no longer holds one by one).
+            columns = {name: np.concatenate([values for level in state.levels
+                                             for values in (level.low[row], level.high[row])])
+                       for row, name in enumerate(SERIES)}
+            self._update_ranges(columns)
+        for epoch, text in marks:
+            self.marks.add(epoch, text)
+        self._stale = True
+        self.redraw()
+
+    # -- comparing runs ------------------------------------------------------
+    def keep_as_ghost(self, label: str) -> bool:
+        """Keep the run shown now as faint "ghost" curves labelled ``label``
+        (what changed for the next run, e.g. "lr 0.01 → 0.1"), to compare
+        the next runs with; at most ``_Ghosts.MAX``, the oldest dropped.
+        Call before ``reset``. Returns False (nothing kept) for a run of
+        fewer than two epochs."""
+        size = self._history.size
+        if size < 2:
+            return False
+        xs, ys = self._history.display(0, size, _Ghosts.POINTS)
+        self._ghosts.add(label, xs.copy(), ys.copy())
+        self._show_ghosts()
+        return True
+
+    def clear_ghosts(self) -> None:
+        """Remove every ghost curve (the bar's Clear button)."""
+        self._ghosts.clear()
+        self._show_ghosts()
+
+    @property
+    def ghosts(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """The kept runs, oldest first: ``(label, epochs (p,), values (4, p))``
+        with the rows in ``SERIES`` order."""
+        return list(self._ghosts.runs)
+
+    def _show_ghosts(self) -> None:
+        self._ghosts.draw(self.curves["loss"].log_y)
+        self.ghost_bar.set_keys(self._ghosts.keys())
+
+    # -- replay --------------------------------------------------------------
+    def set_cursor(self, epoch: float | None) -> None:
+        """Mark the epoch the timeline shows with a vertical line (None: no line)."""
+        self._cursor.set(epoch)
+
+    @property
+    def cursor(self) -> float | None:
+        return self._cursor.epoch
+
+    def truncated_history(self, epoch: float):
+        """``(HistoryState, marks)`` of the epochs up to ``epoch`` (training
+        goes back there; ``PeakHistory.truncated``), for ``restore_history``."""
+        state = self._history.truncated(epoch).state(self._metric)
+        return state, [[x, text] for x, text in self.marks.marks if x <= epoch]
 
     def add_mark(self, epoch: float, text: str) -> None:
         """Mark an event at ``epoch`` on the loss plot (a live change of the
@@ -698,6 +909,7 @@ class LossView(QtWidgets.QWidget):
         # show its points in the new scale now
         self._shown.clear()
         self._redraw()
+        self._ghosts.draw(self.curves["loss"].log_y)
 
     def _on_x_range_changed(self, *args) -> None:
         # Zooming in shows finer detail; the cache makes this a no-op when

@@ -329,18 +329,18 @@ class LossLandscape(ShownOnlyView):
         return np.array([epoch for epoch, _ in self._path], dtype=np.int64)
 
     def _record(self, theta: np.ndarray) -> None:
+        """Add this frame's parameters to the path. A new model starts a new
+        path; an epoch at or before the last one recorded (the timeline
+        showing an earlier epoch, training going on from one) cuts the path
+        back to the epochs before it: the path leads to the frame shown."""
         generation, epoch = self.generation, self.epoch
         if generation != self._generation or (self._path and len(self._path[-1][1]) != len(theta)):
             self._generation = generation
             self._path = []
         if epoch is None:
             epoch = self._path[-1][0] + 1 if self._path else 0
-        if self._path and epoch <= self._path[-1][0]:
-            if epoch < self._path[-1][0]:  # an earlier epoch: a new run we were not told of
-                self._path = []
-            else:  # the same epoch again (a new spec): the same parameters
-                self._path[-1] = (epoch, theta)
-                return
+        while self._path and self._path[-1][0] >= epoch:
+            self._path.pop()
         self._path.append((epoch, theta))
 
     def show_frame(self, result: LandscapeFrame) -> None:

@@ -198,3 +198,23 @@ def test_with_more_parameters_the_person_picks_the_two(qtbot, make_window):
     qtbot.waitUntil(lambda: widget.plot.plot_item.getAxis("left").labelText == "b", timeout=TIMEOUT_MS)
     widget.x_combo.setCurrentIndex(2)  # b on both: the other axis takes the old one
     assert window.presenter.specs()["loss_landscape"].axes == (2, 0)
+
+
+def test_an_earlier_epoch_cuts_the_path_back_to_it(qtbot):
+    # the timeline showing an earlier epoch, or training going on from one
+    from .conftest import show
+
+    X, y = line_data(60)
+    model = LinearRegression(max_epochs=1, validation_fraction=0.0).fit(X, y)
+    frame = landscape(model, X, y, (0, 1), ((-1.0, 1.0), (-1.0, 1.0)))
+    view = LossLandscape()
+    show(qtbot, view.widget)
+    for epoch in range(6):
+        view.epoch, view.generation = epoch, 1
+        view.show_frame(frame)
+    view.epoch = 3
+    view.show_frame(frame)
+    assert view.epochs().tolist() == [0, 1, 2, 3]
+    view.epoch, view.generation = 0, 2  # a new model
+    view.show_frame(frame)
+    assert view.epochs().tolist() == [0]

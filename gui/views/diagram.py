@@ -44,6 +44,8 @@ LINE_SUPERSAMPLING = 2
 #: how near (pixels) the pointer must be to a line to tell its weight
 LINE_PICK_DISTANCE = 4.0
 MIN_CANVAS = (160, 120)
+#: the drawing's size moves in steps of this many pixels
+CANVAS_STEP = 32
 
 
 def line_pen(level: int, scale: float = 1.0) -> QtGui.QPen:
@@ -70,7 +72,7 @@ class DiagramCanvas(QtWidgets.QGraphicsView):
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop)
+        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.setBackgroundBrush(QtGui.QBrush(QtGui.QColor(255, 255, 255)))
         self.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         self.setMouseTracking(True)
@@ -290,9 +292,13 @@ class DiagramWidget(WatchedWidget):
         self._resize_timer.timeout.connect(self._on_resize_settled)
 
     def canvas_size(self) -> tuple[int, int]:
-        """(width, height) in pixels the drawing should have."""
+        """(width, height) in pixels the drawing should have: the view's,
+        rounded down to CANVAS_STEP (centred in it), so that the small
+        changes of a window's layout (a bar shown or hidden) leave it as it
+        is: each new size is a new spec."""
         viewport = self.canvas.viewport()
-        return max(viewport.width(), MIN_CANVAS[0]), max(viewport.height(), MIN_CANVAS[1])
+        return (max(viewport.width() // CANVAS_STEP * CANVAS_STEP, MIN_CANVAS[0]),
+                max(viewport.height() // CANVAS_STEP * CANVAS_STEP, MIN_CANVAS[1]))
 
     # -- per frame ------------------------------------------------------------
     def show_diagram(self, frame) -> None:

@@ -229,8 +229,10 @@ def test_the_widget_draws_lines_with_the_levels_pens_and_answers_hover_and_click
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication, QToolTip
 
-    def hover(x, y):
+    def hover(x, y):  # scene coordinates (the drawing's pixels)
         viewport = widget.canvas.viewport()
+        point = QPointF(widget.canvas.mapFromScene(QPointF(x, y)))
+        x, y = point.x(), point.y()
         event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(x, y), viewport.mapToGlobal(QPointF(x, y)),
                             Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(viewport, event)
@@ -249,11 +251,11 @@ def test_the_widget_draws_lines_with_the_levels_pens_and_answers_hover_and_click
     # a click on a node asks for that unit (when the data view can show units)
     widget.set_focus(None, True)
     x, y, w, h = frame.rects[k]
-    from PySide6.QtCore import QPoint
     from PySide6.QtTest import QTest
 
     with qtbot.waitSignal(widget.unit_clicked) as clicked:
-        QTest.mouseClick(widget.canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(x + w / 2), int(y + h / 2)))
+        QTest.mouseClick(widget.canvas.viewport(), Qt.MouseButton.LeftButton,
+                         pos=widget.canvas.mapFromScene(QPointF(x + w / 2, y + h / 2)))
     assert clicked.args == [1, 2, "hidden layer 1, unit 3"]
 
 

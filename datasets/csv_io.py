@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import io
 import os
-import stat
-import tempfile
 
 from datasets.csv_reader import MAX_LINE_BYTES, CSVFormatError, FlatRows, RecordReader
 from datasets.csv_table import (
@@ -42,6 +40,7 @@ from datasets.csv_table import (
     special_file_kind,
 )
 from datasets.dataset import Dataset
+from datasets.files import replacing
 
 __all__ = [
     "CSVFormatError", "CSVTable", "LoadPlan", "MAX_AUTO_CLASSES", "MAX_CLASSES", "MAX_COLUMNS",
@@ -212,8 +211,9 @@ def save_csv(dataset: Dataset, path) -> None:
 
 
 def _write_replacing(path_text: str, content: str) -> None:
-    """Write ``content`` to a temporary file beside the real file behind
-    ``path_text`` (through symbolic links) and rename it over that file."""
+    """Write ``content`` over the real file behind ``path_text`` (through
+    symbolic links) atomically (``datasets.files.replacing``); a special
+    file is refused. Errors as ``ValueError``."""
     real = os.path.realpath(path_text)
     try:
         mode = os.stat(real).st_mode
@@ -225,23 +225,10 @@ def _write_replacing(path_text: str, content: str) -> None:
         kind = special_file_kind(mode)
         if kind is not None:
             raise ValueError(f"{path_text}: {kind}, not a regular file: refusing to write over it")
-    directory = os.path.dirname(real)
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=".saving-", suffix=".csv", dir=directory)
-    except OSError as error:
-        raise ValueError(f"{path_text}: cannot write the file: {error.strerror or error}") from error
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        with replacing(real, text=True, newline="") as handle:
             handle.write(content)
-        # mkstemp creates the file readable by its owner only; give it the
-        # permissions of the file it replaces, or the usual rw-r--r--.
-        os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else 0o644)
-        os.replace(temporary, real)
     except OSError as error:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
         raise ValueError(f"{path_text}: cannot write the file: {error.strerror or error}") from error
 
 

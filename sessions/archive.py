@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import replacing
+from datasets.files import replacing
 
 __all__ = ["ArchiveError", "write_archive", "read_archive", "DOCUMENT", "MAX_FILE_BYTES"]
 

@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from algorithms.state import params_to_json
-
-from .files import replacing
+from datasets.files import replacing
 
 __all__ = ["export_model", "model_description", "MODEL_FORMAT"]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import replacing
+from datasets.files import replacing
 
 __all__ = ["export_python", "python_script", "EMBED_LIMIT"]
 

@@ -39,19 +39,17 @@ browsers play delays below 20 ms as 100 ms, so fps is limited to
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import io
 import math
 import os
-import secrets
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from datasets.files import replacing
 
 MIN_FPS = 1.0
 MAX_FPS = 50.0  # a 20 ms delay; browsers slow anything shorter down to 100 ms
@@ -147,7 +145,7 @@ def write_gif(frames: Sequence[np.ndarray], path: str | os.PathLike, options: Gi
     """
     _validate(frames, options)  # before touching the disk
     path = Path(path)
-    with _replacing(path) as handle:
+    with replacing(path) as handle:
         width, height = _save(frames, handle, options)
     durations = frame_durations(len(frames), options)
     return GifInfo(
@@ -158,64 +156,6 @@ def write_gif(frames: Sequence[np.ndarray], path: str | os.PathLike, options: Gi
         size_bytes=path.stat().st_size,
         path=path,
     )
-
-
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator:
-    """A binary file handle whose contents replace ``path`` atomically when
-    the ``with`` block ends without an error (see :func:`write_gif`).
-
-    The temporary file is created in the target's own folder (a rename is
-    only atomic within one filesystem), with ``O_EXCL`` and the permissions
-    a new file gets from the umask, or those of the file it replaces. It is
-    fsynced before the rename: on a full disk some filesystems report the
-    failure only then, and after a crash the new name must not point to
-    unwritten blocks.
-    """
-    target = Path(os.path.realpath(path))  # through a symbolic link, to the file it names
-    try:
-        mode = os.stat(target).st_mode
-    except FileNotFoundError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise OSError(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL, f"{path} is {what}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    while True:
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-        try:
-            descriptor = os.open(temporary, flags, 0o666)
-            break
-        except FileExistsError:
-            continue
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), stat.S_IMODE(mode))
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the folder's entry for the renamed file to disk (best effort:
-    not every system can open a folder)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def encode_gif(frames: Sequence[np.ndarray], options: GifOptions = GifOptions()) -> bytes:

@@ -1,10 +1,13 @@
-"""Input feature transforms for 2-D data, as TensorFlow Playground offers them.
+"""Input feature transforms for 1-D and 2-D data, as TensorFlow Playground
+offers them.
 
 A plain logistic regression on ``(x1, x2)`` can only draw a straight boundary;
 given ``x1^2`` and ``x2^2`` as extra inputs it learns a circle
-(``w1 x1^2 + w2 x2^2 + b = 0``). :class:`FeatureTransform` builds those
-columns from raw 2-D inputs, so a model pipeline sees the expanded inputs
-while the GUI keeps passing raw coordinates.
+(``w1 x1^2 + w2 x2^2 + b = 0``). On one input, "linear" regression on
+``(x, x^2, ..., x^d)`` fits a polynomial curve while staying linear in its
+weights. :class:`FeatureTransform` builds those columns from raw inputs, so a
+model pipeline sees the expanded inputs while the GUI keeps passing raw
+coordinates.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ _FEATURE_FUNCTIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = 
     "sin(x2)": lambda x1, x2: np.sin(x2),
 }
 
+#: The named features that need the first input only (what one input column offers).
+FEATURES_1D = ("x1", "x1^2", "sin(x1)")
+
 #: Highest polynomial degree accepted: x^10 of an input of 10 is already 1e10.
 MAX_DEGREE = 10
 
@@ -42,31 +48,40 @@ def monomial_name(power1: int, power2: int) -> str:
     return "*".join(part for part in (_power_name("x1", power1), _power_name("x2", power2)) if part)
 
 
-def polynomial_terms(degree: int) -> list[tuple[int, int]]:
+def polynomial_terms(degree: int, n_inputs: int = 2) -> list[tuple[int, int]]:
     """Exponents ``(a, b)`` of every monomial ``x1^a x2^b`` with ``2 <= a + b <= degree``.
 
     Ordered by total degree, then by decreasing power of ``x1`` (the order of
     scikit-learn's ``PolynomialFeatures``): degree 3 gives
-    ``(2,0), (1,1), (0,2), (3,0), (2,1), (1,2), (0,3)``.
+    ``(2,0), (1,1), (0,2), (3,0), (2,1), (1,2), (0,3)``. With ``n_inputs=1``
+    only the powers of ``x1``: ``(2,0), (3,0)``.
     """
+    if n_inputs == 1:
+        return [(total, 0) for total in range(2, degree + 1)]
     return [(total - power2, power2) for total in range(2, degree + 1) for power2 in range(total + 1)]
 
 
 @dataclass(frozen=True)
 class FeatureTransform:
-    """Map raw 2-D inputs to chosen features plus polynomial terms.
+    """Map raw 1-D or 2-D inputs to chosen features plus polynomial terms.
 
     Parameters
     ----------
-    features : sequence of str
-        Names from ``FEATURES``, in the output order; no repeats.
+    features : sequence of str, or None
+        Names from ``FEATURES`` (``FEATURES_1D`` for one input), in the
+        output order; no repeats. None (the default): the raw inputs,
+        ``("x1", "x2")``, or ``("x1",)`` for one input.
     degree : int, 1..10
         When ``degree > 1``, every monomial ``x1^a x2^b`` with total degree
-        ``2 <= a + b <= degree`` that is not already among ``features`` is
-        appended (order of :func:`polynomial_terms`). Degree-1 terms are never
-        added: ``x1`` and ``x2`` appear only if chosen.
+        ``2 <= a + b <= degree`` (one input: ``x1^a``, ``2 <= a <= degree``)
+        that is not already among ``features`` is appended (order of
+        :func:`polynomial_terms`). Degree-1 terms are never added: ``x1`` and
+        ``x2`` appear only if chosen.
+    n_inputs : 1 or 2
+        Columns of the raw input ``X``. One input has no ``x2``: a
+        polynomial ``x, x^2, ..., x^d`` of a single feature.
 
-    ``transform(X)`` maps ``X`` of shape (n, 2) to shape (n, m), column ``j``
+    ``transform(X)`` maps ``X`` of shape (n, n_inputs) to shape (n, m), column ``j``
     being the feature ``names[j]``:
 
     - ``x1``, ``x2``: the inputs; ``x1^2 = x1 * x1``; ``x1*x2 = x1 * x2``;
@@ -75,22 +90,33 @@ class FeatureTransform:
 
     Stateless: the output is a pure function of ``X`` (``fit`` learns nothing
     and returns ``self``), so the same transform serves training and the plot
-    grid. Raises ValueError for unknown or repeated names, a bad degree, or no
-    output column at all.
+    grid. Raises ValueError for unknown or repeated names, a feature of
+    ``x2`` with one input, a bad degree or number of inputs, or no output
+    column at all.
     """
 
-    features: tuple[str, ...] = ("x1", "x2")
+    features: tuple[str, ...] | None = None
     degree: int = 1
+    n_inputs: int = 2
     names: tuple[str, ...] = field(init=False)
     _terms: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.n_inputs, bool) or self.n_inputs not in (1, 2):
+            raise ValueError(f"n_inputs must be 1 or 2, got {self.n_inputs!r}")
+        n_inputs = int(self.n_inputs)
+        if self.features is None:
+            object.__setattr__(self, "features", ("x1", "x2")[:n_inputs])
         if isinstance(self.features, str):
             raise ValueError(f"features must be a sequence of names, not the string {self.features!r}")
         features = tuple(self.features)
+        allowed = FEATURES if n_inputs == 2 else FEATURES_1D
         for name in features:
+            if name in FEATURES and name not in allowed:
+                raise ValueError(f"features: {name!r} needs a second input; with one input choose from "
+                                 f"{', '.join(allowed)}")
             if name not in FEATURES:
-                raise ValueError(f"features: unknown feature {name!r}; choose from {', '.join(FEATURES)}")
+                raise ValueError(f"features: unknown feature {name!r}; choose from {', '.join(allowed)}")
         if len(set(features)) != len(features):
             duplicate = next(name for name in features if features.count(name) > 1)
             raise ValueError(f"features: {duplicate!r} is listed twice in {features!r}")
@@ -102,7 +128,7 @@ class FeatureTransform:
         terms = [("named", name) for name in features]
         names = list(features)
         if self.degree > 1:
-            for power1, power2 in polynomial_terms(int(self.degree)):
+            for power1, power2 in polynomial_terms(int(self.degree), n_inputs):
                 name = monomial_name(power1, power2)
                 if name not in names:
                     terms.append(("power", power1, power2))
@@ -111,6 +137,7 @@ class FeatureTransform:
             raise ValueError("features: choose at least one feature (or degree > 1)")
         object.__setattr__(self, "features", features)
         object.__setattr__(self, "degree", int(self.degree))
+        object.__setattr__(self, "n_inputs", n_inputs)
         object.__setattr__(self, "names", tuple(names))
         object.__setattr__(self, "_terms", tuple(terms))
 
@@ -121,26 +148,28 @@ class FeatureTransform:
 
     @property
     def is_identity(self) -> bool:
-        """True when ``transform(X)`` returns ``X`` unchanged (features ``("x1", "x2")``, degree 1)."""
-        return self.names == ("x1", "x2")
+        """True when ``transform(X)`` returns ``X`` unchanged (the raw inputs, degree 1)."""
+        return self.names == ("x1", "x2")[: self.n_inputs]
 
     def fit(self, X=None, y=None) -> FeatureTransform:
         """Nothing to learn; returns ``self`` (for pipeline symmetry)."""
         return self
 
     def transform(self, X) -> np.ndarray:
-        """Expanded features: ``X`` (n, 2) -> (n, m) float64, columns in ``names`` order."""
+        """Expanded features: ``X`` (n, n_inputs) -> (n, m) float64, columns in ``names`` order."""
         X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != 2:
-            raise ValueError(f"X must have shape (n_samples, 2) for a feature transform, got {X.shape}")
-        x1, x2 = X[:, 0], X[:, 1]
+        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+            raise ValueError(f"X must have shape (n_samples, {self.n_inputs}) for this feature transform, "
+                             f"got {X.shape}")
+        x1 = X[:, 0]
+        x2 = X[:, 1] if self.n_inputs == 2 else None  # no feature of one input reads it
         out = np.empty((X.shape[0], len(self._terms)))  # (n, m)
         for column, term in enumerate(self._terms):
             if term[0] == "named":
                 out[:, column] = _FEATURE_FUNCTIONS[term[1]](x1, x2)
             else:
                 _, power1, power2 = term
-                out[:, column] = x1**power1 * x2**power2
+                out[:, column] = x1**power1 if power2 == 0 else x1**power1 * x2**power2
         return out
 
     def fit_transform(self, X, y=None) -> np.ndarray:

@@ -34,11 +34,18 @@ The machine's load average and busy cores (all programs, this one
 included) are printed with each measurement: on a shared machine the
 "idle" figures are only as idle as the machine was.
 
+``--side-tabs A,B`` measures instead what a side view costs: one W2 window,
+its time cut into pieces with tab A and tab B shown in turn (a side view in
+a tab that is not shown computes nothing), so both see the same drift of the
+shared machine; e.g. ``--side-tabs Network,Weights``: the network diagram
+shown against hidden (issue 13: training within a few percent).
+
 Usage::
 
     python benchmarks/bench_app.py              # 8 s per measurement
     python benchmarks/bench_app.py --seconds 4
     python benchmarks/bench_app.py --probe-ms 10   # a coarser GUI-gap probe
+    python benchmarks/bench_app.py --side-tabs Network,Weights --seconds 24
 """
 
 from __future__ import annotations
@@ -270,6 +277,45 @@ class WindowRun:
             self.timer.stop()
             window.close()  # stops and waits for the training thread
 
+    def run_tabs(self, seconds: float, tabs: tuple[str, ...], pieces: int = 8) -> dict[str, dict]:
+        """Train for ``seconds`` cut into ``pieces``, showing each side tab
+        of ``tabs`` in turn; per tab: frames/s, epochs/s and the smoothed
+        GUI and render costs of a frame at the end of its pieces."""
+        window, probe = self.window, self.probe
+        titles = [window.side_tabs.tabText(i) for i in range(window.side_tabs.count())]
+        missing = [tab for tab in tabs if tab not in titles]
+        if missing:
+            raise SystemExit(f"no side tab {missing}; this window has {titles}")
+        totals = {tab: {"frames": 0, "epochs": 0, "seconds": 0.0, "gui": [], "render": [], "wall": []}
+                  for tab in tabs}
+        worker = window.controller._worker
+        try:
+            window.toolbar.set_speed(None)
+            window.play()
+            self._spin(WARMUP_SECONDS)
+            for piece in range(pieces):
+                tab = tabs[piece % len(tabs)]
+                window.side_tabs.setCurrentIndex(titles.index(tab))
+                self._spin(RESUME_SECONDS * 2)  # the new specs in use, the costs settled
+                probe.measuring, probe.frames = True, 0
+                start_epoch, start = probe.epoch, time.perf_counter()
+                self._spin(seconds / pieces)
+                total = totals[tab]
+                total["seconds"] += time.perf_counter() - start
+                probe.measuring = False
+                total["frames"] += probe.frames
+                total["epochs"] += probe.epoch - start_epoch
+                total["gui"].append(worker.gui_cost * 1000)
+                total["render"].append(worker.output_cost * 1000)
+                total["wall"].append(worker.pacing.render_wall * 1000)
+        finally:
+            window.close()
+        return {tab: {"frames_per_second": t["frames"] / t["seconds"],
+                      "epochs_per_second": t["epochs"] / t["seconds"],
+                      "gui_ms_per_frame": sum(t["gui"]) / len(t["gui"]),
+                      "output_ms_per_frame": sum(t["render"]) / len(t["render"]),
+                      "output_wall_ms_per_frame": sum(t["wall"]) / len(t["wall"])} for tab, t in totals.items()}
+
     def _spin(self, seconds: float) -> None:
         from PySide6.QtCore import QEventLoop, QTimer
 
@@ -283,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each measurement (default 8)")
     parser.add_argument("--probe-ms", type=int, default=1,
                         help="interval of the GUI-thread timer whose worst gap is printed (default 1)")
+    parser.add_argument("--side-tabs", metavar="A,B",
+                        help="instead: W2 with side tab A and side tab B shown in turn, e.g. Network,Weights")
     args = parser.parse_args(argv)
 
     from PySide6.QtWidgets import QApplication
@@ -294,6 +342,17 @@ def main(argv: list[str] | None = None) -> int:
     dataset = w2_dataset()
     print(f"W2: spiral, 3 classes, N={dataset.n_samples}, 2-32-32-3 relu, batch 64, adam, float32; "
           f"{args.seconds:g} s per measurement, {pacing.usable_cores()} usable CPUs, {load_text()}")
+
+    if args.side_tabs:
+        tabs = tuple(tab.strip() for tab in args.side_tabs.split(","))
+        results = WindowRun(app, dataset, w2_model(), probe_ms=0).run_tabs(args.seconds, tabs)
+        first = results[tabs[0]]["epochs_per_second"]
+        for tab, figures in results.items():
+            print(f"{tab + ' tab shown':<22} {figures['frames_per_second']:6.1f} frames/s, "
+                  f"{figures['epochs_per_second']:7.1f} epochs/s ({figures['epochs_per_second'] / first:5.0%}), "
+                  f"a frame: GUI {figures['gui_ms_per_frame']:.1f} ms CPU, render process "
+                  f"{figures['output_ms_per_frame']:.1f} ms CPU ({figures['output_wall_ms_per_frame']:.1f} ms wall)")
+        return 0
 
     runs = {}
     for name in ("idle", "busy"):

@@ -14,7 +14,13 @@ Prints, for a ClassificationView of 640x600 pixels:
 
 and for a LossView (700x420): one frame (append 16 epochs, as one report at
 ~60 reports/s might carry, then grab) with 1k / 100k / 1M epochs already
-shown.
+shown;
+
+and for the network diagram (issue 13), per network and drawing size: the
+frame made in the render process (``DiagramSpec.compute``: every layer on
+the grid, every node's picture composed into one image, the lines sorted),
+and the GUI thread's part (``show_diagram`` and a repaint) with the weight
+lines unchanged and with them re-drawn (at most 2.5 times a second).
 
 Every figure is the median of several runs, in CPU time of this process
 (``time.process_time``) and wall time: the machine is shared, so wall time
@@ -166,6 +172,56 @@ def bench_loss(app, repeats: int) -> None:
     view.deleteLater()
 
 
+def bench_diagram(app, repeats: int) -> None:
+    import datasets
+    from algorithms import NeuralNetwork
+    from gui.views.diagram import DiagramWidget
+    from gui.views.frame import FrameComputer
+    from gui.views.grid import GridSpec, frame_range
+    from gui.views.network_diagram import DiagramSpec
+
+    from gui.blas import limit_blas_threads
+    from PySide6 import QtGui
+
+    limit_blas_threads(1)  # as the render process does
+    data = datasets.make("spiral", n_samples=3000, n_classes=3, noise=0.1, random_state=0)
+    grid = GridSpec(frame_range(data.X[:, 0]), frame_range(data.X[:, 1]), 48, 48)
+    print("Network diagram: the render process's frame; the GUI's show_diagram + repaint")
+    for hidden, canvas, label in (((32, 32), (440, 330), "W2 2-32-32-3 in a 440x330 tab"),
+                                  ((16, 16), (760, 1150), "2-16-16-3, 760x1150"),
+                                  ((64,) * 8, (520, 420), "8 x 64 units, 520x420")):
+        model = NeuralNetwork(hidden_layers=hidden, activation="relu", max_epochs=2, random_state=0)
+        snapshot = model.fit(data.X, data.y).snapshot(dtype=np.float32)
+        spec = DiagramSpec(grid, None, (0, 1), canvas=canvas, variables=data.feature_names,
+                           class_names=data.class_names)
+        computer = FrameComputer()
+        computer.set_data(data.X, data.y, None)
+        computer.set_specs({"diagram": spec})
+        frame = computer.compute(snapshot)["diagram"]
+        big = int(np.count_nonzero(frame.rects[:, 2] >= 48))
+        cpu, wall = measure(lambda: computer.compute(snapshot), repeats)
+        print(row(f"{label}: compute ({len(frame.rects)} nodes, {big} of 48 px, {len(frame.edges)} lines)", cpu, wall))
+        widget = DiagramWidget()
+        show(widget, canvas[0], canvas[1] + 40, app)
+        viewport = widget.canvas.viewport()
+        image = QtGui.QImage(viewport.size(), QtGui.QImage.Format.Format_RGB32)
+
+        def same_lines():
+            widget.show_diagram(frame)
+            viewport.render(image)
+
+        def new_lines():
+            widget.canvas.drawn_lines = None  # as when the lines' looks changed
+            same_lines()
+
+        cpu, wall = measure(same_lines, repeats)
+        print(row("    GUI: a frame, lines unchanged", cpu, wall))
+        cpu, wall = measure(new_lines, repeats)
+        print(row("    GUI: a frame, lines re-drawn", cpu, wall))
+        widget.close()
+        widget.deleteLater()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=15,
@@ -179,6 +235,7 @@ def main() -> int:
           f"(CPU = time.process_time of this process)")
     bench_classification(app, args.repeats)
     bench_loss(app, args.repeats)
+    bench_diagram(app, args.repeats)
     app.processEvents()
     print(f"total {time.perf_counter() - started:.1f} s")
     return 0

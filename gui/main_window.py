@@ -104,6 +104,10 @@ class MainWindow(QMainWindow):
         self._model_seq = 0  # the command that sent the current model
         self._model_trains = False  # the last report had a trainer (the data can be trained)
         self._n_validation = 0  # validation rows of the worker's split (from its val_mask)
+        # The split comes once, with the report after it changed; when that
+        # report's frames are skipped (the views' specs changed meanwhile),
+        # the views still need it: it waits here for the next current report.
+        self._pending_val_mask: np.ndarray | None = None
         self.error_box = None  # the last error box shown (data the window could not take)
         self._loss_drawn_at = -math.inf  # time.monotonic() of the last loss-view redraw
         self._loss_timer = QTimer(self)  # draws epochs left waiting by the rate limit
@@ -262,6 +266,7 @@ class MainWindow(QMainWindow):
         self.model_panel.live_params_changed.connect(self._on_live_params_changed)
         self.presenter.specs_changed.connect(self._on_specs_changed)
         self.presenter.side_views_changed.connect(self._on_side_views_changed)
+        self.presenter.focus_changed.connect(self._update_view_chrome)  # the title names the unit shown
 
     def add_panel_section(self, title: str, widget: QWidget) -> QGroupBox:
         """A titled section at the top of the side panel (which scrolls:
@@ -656,8 +661,10 @@ class MainWindow(QMainWindow):
         self._model_trains = report.n_samples > 0
         if report.val_mask is not None:
             self._n_validation = int(np.count_nonzero(report.val_mask))
-            if current:
-                self.presenter.set_val_mask(report.val_mask)
+            self._pending_val_mask = report.val_mask
+        if current and self._pending_val_mask is not None:
+            self.presenter.set_val_mask(self._pending_val_mask)
+            self._pending_val_mask = None
         if current and not report.n_samples:
             self.presenter.clear_frames()  # no model trains on these data: the last one's picture must go
         if report.epochs.size:
@@ -678,7 +685,7 @@ class MainWindow(QMainWindow):
                 history = {name: self.loss_view.data(name) for name in ("loss", "val_loss", "score")}
                 self.presenter.history_changed(history, self._history_since)
         if current and self.timeline.viewing is None:  # (the timeline shows an earlier epoch)
-            self.presenter.show_frames(report.frames, report.epoch)
+            self.presenter.show_frames(report.frames, report.epoch, report.generation)
         self._epoch = report.epoch
         self._update_timeline(report)
         self.toolbar.set_epoch(report.epoch)
@@ -899,7 +906,7 @@ class MainWindow(QMainWindow):
     def _show_replay(self, report: Report) -> None:
         """A replay report: the frames of the earlier epoch the timeline shows."""
         if self.timeline.viewing is not None and report.command_seq >= self._view_seq:
-            self.presenter.show_frames(report.frames, report.replay_epoch)
+            self.presenter.show_frames(report.frames, report.replay_epoch, report.generation)
 
     def _show_restored_curves(self, session) -> None:
         """The opened session's run has reported: show its curves, marks and

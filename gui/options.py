@@ -71,7 +71,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument(
         "--features",
         metavar="F1,F2,...",
-        help="network input features (default x1,x2); from: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)",
+        help="input features of the model (default x1,x2); from: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2) "
+        "(one-feature data: x1, x1^2, sin(x1))",
     )
     model.add_argument("--degree", type=int, default=1, metavar="N", help="add polynomial features up to this degree")
     model.add_argument(
@@ -252,17 +253,24 @@ def build_model(args: argparse.Namespace, dataset):
 
 
 def build_transform(args: argparse.Namespace, dataset):
-    """The input-feature transform: only for 2-feature data fed to the network."""
+    """The input-feature transform, for data with one or two features (any
+    model: a logistic regression on ``x1^2, x2^2`` draws a circle, a linear
+    regression on ``x, x^2, x^3`` fits a cubic). One feature offers
+    ``x1``, ``x1^2``, ``sin(x1)`` and the powers of ``--degree``."""
     from algorithms.preprocessing import FeatureTransform
 
     features = tuple(part.strip() for part in args.features.split(",") if part.strip()) if args.features else None
     if features is None and args.degree == 1:
         return None
-    if args.model != "nn" and features is not None:
-        raise ValueError("--features applies to --model nn only")
-    if dataset.n_features != 2:
-        raise ValueError(f"--features and --degree need a dataset with 2 features, this one has {dataset.n_features}")
-    return FeatureTransform(features=features or ("x1", "x2"), degree=args.degree)
+    if dataset.n_features not in (1, 2):
+        raise ValueError(f"--features and --degree need a dataset with 1 or 2 features, "
+                         f"this one has {dataset.n_features}")
+    try:
+        return FeatureTransform(features=features, degree=args.degree, n_inputs=dataset.n_features)
+    except ValueError as error:
+        message = str(error)
+        option = "--degree" if message.startswith("degree") else "--features"
+        raise ValueError(f"{option}: {message.removeprefix('features: ')}") from None
 
 
 def given_run_options(args: argparse.Namespace) -> list[str]:

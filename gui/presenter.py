@@ -7,6 +7,12 @@ views (every applicable view of the "side" slot), tells them the data, asks
 them for their frame specs (``specs()``: what the worker's render process
 computes per frame) and hands each frame of a report to its view
 (``show_frames``). It never touches the model and knows no view by name.
+
+Focus: a side view may ask for one unit of the model (``anatomy.Unit``: a
+hidden unit, an input feature, an output) to be shown in the data view in
+place of the model's output (``View._request_focus``); the presenter passes
+it to every view (``View.set_focus``) when the data view can show units, and
+drops it with the model it belonged to.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ class DataPresenter(QObject):
     #: ``specs()`` changed outside ``set_dataset`` (a pan or zoom of a locked
     #: frame, a display option): send the worker the new specs
     specs_changed = Signal()
+    #: the unit the data view shows changed (an ``anatomy.Unit`` or None)
+    focus_changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None, views: tuple[type[View], ...] | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +56,7 @@ class DataPresenter(QObject):
         self._context: DataContext | None = None
         self._model = None
         self._setting_data = False
+        self._focus = None  # the unit the data view shows in place of the model's output
 
     # --- what is shown ---------------------------------------------------
     def data_view(self) -> View | None:
@@ -72,7 +81,48 @@ class DataPresenter(QObject):
         return ([self._data_view] if self._data_view is not None else []) + self._side_views
 
     def title(self) -> str:
-        return "" if self._data_view is None else self._data_view.title
+        if self._data_view is None:
+            return ""
+        if self._focus is None:
+            return self._data_view.title
+        return f"{self._data_view.title}: {self._focus.label}"
+
+    # --- focus: one unit of the model in the data view -------------------------
+    def focus(self):
+        """The unit the data view shows in place of the model's output, or None."""
+        return self._focus
+
+    def set_focus(self, unit) -> None:
+        """Show ``unit`` (an ``anatomy.Unit``) in the data view in place of the
+        model's output; None: the model's output again. Ignored (None) when
+        the data view cannot show units."""
+        possible = self._data_view is not None and self._data_view.shows_units
+        unit = unit if possible else None
+        if unit == self._focus:
+            return
+        self._focus = unit
+        for view in self.active_views():
+            view.set_focus(unit, possible)  # the data view's spec changes: specs_changed
+        self.focus_changed.emit(unit)
+
+    def _tell_focus(self) -> bool:
+        """Tell every active view the focus after the views or the model
+        changed (dropping a focus the data view cannot show), without
+        announcing spec changes: the caller sends the specs. Returns whether
+        the focus was dropped."""
+        possible = self._data_view is not None and self._data_view.shows_units
+        dropped = self._focus is not None and not possible
+        if dropped:
+            self._focus = None
+        was_setting, self._setting_data = self._setting_data, True
+        try:
+            for view in self.active_views():
+                view.set_focus(self._focus, possible)
+        finally:
+            self._setting_data = was_setting
+        if dropped:
+            self.focus_changed.emit(None)
+        return dropped
 
     # --- options ------------------------------------------------------------
     def set_option(self, name: str, on: bool) -> None:
@@ -109,11 +159,19 @@ class DataPresenter(QObject):
         apply to some models only. ``notify=False``: the caller sends the
         new specs with the model itself, so ``specs_changed`` is not emitted."""
         self._model = model
+        # A unit of the old model means nothing in the new one.
+        dropped = self._focus is not None
+        self._focus = None
         if self._context is not None:
             self._choose_views(notify=notify)
         params = model.get_params() if hasattr(model, "get_params") else {}
         for view in self.active_views():
             view.params_changed(params)
+        if dropped:
+            self._tell_focus()
+            self.focus_changed.emit(None)
+            if notify:
+                self.specs_changed.emit()
 
     def set_dataset(self, dataset, shown_features=(0, 1), val_mask=None) -> None:
         """Show ``dataset``: pick the views, set their points (the expensive
@@ -173,6 +231,8 @@ class DataPresenter(QObject):
         if side_views_changed:
             self._side_views = side_views
             self.side_views_changed.emit(list(side_views))
+        if data_view_changed or side_views_changed:
+            self._tell_focus()
         if notify and not new_data and (changed or data_view_changed or side_views_changed):
             self.specs_changed.emit()
 
@@ -188,6 +248,7 @@ class DataPresenter(QObject):
             for name, on in self._options.items():
                 view.set_option(name, on)
             view.on_spec_changed(self._on_view_spec_changed)
+            view.on_focus_requested(self.set_focus)
             if hasattr(self._model, "get_params"):
                 view.params_changed(self._model.get_params())
             self._views[view_class.view_id] = view
@@ -251,11 +312,12 @@ class DataPresenter(QObject):
         for view in self.active_views():
             view.clear_frame()
 
-    def show_frames(self, frames: dict, epoch: int | None = None) -> None:
+    def show_frames(self, frames: dict, epoch: int | None = None, generation: int | None = None) -> None:
         """Hand each frame (view id -> ``spec.compute`` result) of the model
-        at ``epoch`` to its view; frames of views no longer shown are dropped."""
+        at ``epoch`` (of model ``generation``, ``View.generation``) to its
+        view; frames of views no longer shown are dropped."""
         for view in self.active_views():
             result = frames.get(view.view_id)
             if result is not None:
-                view.epoch = epoch
+                view.epoch, view.generation = epoch, generation
                 view.show_frame(result)

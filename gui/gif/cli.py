@@ -325,7 +325,7 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     note = None
     if record is not None and record.stop_reason not in (None, "max_epochs"):
         note = record.message or f"training stopped at epoch {record.epoch} ({record.stop_reason})"
-    frames = recorder.frames()
+    frames = recorder.frames()  # with the settings caption when --caption asked for it
     canvas.close()
     canvas.deleteLater()
     return frames, note

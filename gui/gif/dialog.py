@@ -105,6 +105,14 @@ class ExportGifDialog(QDialog):
         self.width_spin.setSuffix(" px")
         self.width_spin.setToolTip(f"Output width; recorded at {width}x{height} (the height follows)")
 
+        # The settings line under each frame (model, layers, activation, ...)
+        # when the recording has one: written as the frames are exported.
+        self.caption_check = QCheckBox("Caption with the settings")
+        self.caption_check.setChecked(True)
+        self.caption_check.setToolTip("A line under each frame naming the model and its settings "
+                                      "(layers, activation, learning rate, optimizer)")
+        self.caption_check.setVisible(bool(getattr(frames, "has_captions", False)))
+
         self.loop_check = QCheckBox("Loop forever")
         self.loop_check.setChecked(True)
         self.loop_check.setToolTip("Unchecked: the GIF plays once and stays on the last frame")
@@ -127,6 +135,7 @@ class ExportGifDialog(QDialog):
         form.addRow("File", path_row)
         form.addRow("Frame rate", self.fps_spin)
         form.addRow("Width", self.width_spin)
+        form.addRow("", self.caption_check)
         form.addRow("", self.loop_check)
         form.addRow("Hold last frame", self.hold_spin)
         form.addRow("Estimate", self.estimate_label)
@@ -151,9 +160,15 @@ class ExportGifDialog(QDialog):
             spin.valueChanged.connect(self._on_options_changed)
         self.hold_spin.valueChanged.connect(self._on_options_changed)
         self.loop_check.toggled.connect(self._on_options_changed)
+        self.caption_check.toggled.connect(self._on_options_changed)
         self.update_estimate()
 
     # --- options -----------------------------------------------------------------
+    def _chosen_frames(self):
+        """The frames, with their settings caption or without, as chosen."""
+        with_captions = getattr(self._frames, "with_captions", None)
+        return self._frames if with_captions is None else with_captions(self.caption_check.isChecked())
+
     def options(self) -> GifOptions:
         width = self.width_spin.value()
         return GifOptions(
@@ -172,7 +187,7 @@ class ExportGifDialog(QDialog):
     def update_estimate(self) -> GifInfo:
         """Recompute the size estimate now (also what the timer calls)."""
         self._estimate_timer.stop()
-        info = estimate_gif(self._frames, self.options())
+        info = estimate_gif(self._chosen_frames(), self.options())
         self._show_estimate(info)
         return info
 
@@ -208,7 +223,7 @@ class ExportGifDialog(QDialog):
             path = path.with_name(path.name + ".gif")
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            info = write_gif(self._frames, path, self.options())
+            info = write_gif(self._chosen_frames(), path, self.options())
         except (OSError, ValueError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             unchanged = "The file already there is unchanged. " if path.is_file() else ""

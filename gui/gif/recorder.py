@@ -192,18 +192,30 @@ def stamp(image: QImage, epoch: int, loss: float, caption: str | None = None) ->
     text_box = QRect(0, image.height(), image.width() - margin, strip)
     epoch_text = stamp_text(epoch, loss)
     painter.drawText(text_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, epoch_text)
-    if caption:
-        font.setBold(False)
-        painter.setFont(font)
-        painter.setPen(QColor(90, 90, 90))
-        metrics = painter.fontMetrics()
-        room = image.width() - 3 * margin - QFontMetrics(_bold(font)).horizontalAdvance(epoch_text) - margin
-        if room > metrics.horizontalAdvance("…") * 4:
-            text = metrics.elidedText(caption, Qt.TextElideMode.ElideRight, room)
-            painter.drawText(QRect(margin, image.height(), room, strip),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
     painter.end()
+    if caption:
+        _draw_caption(framed, image.height(), caption, epoch_text)
     return framed
+
+
+def _draw_caption(framed: QImage, picture_height: int, caption: str, epoch_text: str) -> None:
+    """Write ``caption`` on the left of the strip under a picture
+    ``picture_height`` high in ``framed`` (a :func:`stamp` result), in grey,
+    cut with "…" where it would reach the epoch."""
+    font = QFont()
+    font.setPixelSize(_caption_font_size(picture_height))
+    margin = font.pixelSize() // 2
+    painter = QPainter(framed)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.setFont(font)
+    painter.setPen(QColor(90, 90, 90))
+    metrics = painter.fontMetrics()
+    room = framed.width() - 3 * margin - QFontMetrics(_bold(font)).horizontalAdvance(epoch_text) - margin
+    if room > metrics.horizontalAdvance("…") * 4:
+        text = metrics.elidedText(caption, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(QRect(margin, picture_height, room, framed.height() - picture_height),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+    painter.end()
 
 
 # --- the buffer ------------------------------------------------------------------
@@ -214,31 +226,52 @@ class RecordedFrame:
     epoch: int
     loss: float
     shape: tuple[int, int, int]  # (height, width, 3)
-    data: bytes  # zlib-compressed RGB bytes
+    data: bytes  # zlib-compressed RGB bytes, stamped with the epoch and loss
+    caption: str | None = None  # the settings, written on the strip when the frame is read with captions
+    picture_height: int = 0  # rows above the stamp's strip
 
     @classmethod
-    def from_array(cls, frame: np.ndarray, epoch: int, loss: float) -> RecordedFrame:
-        return cls(int(epoch), float(loss), tuple(frame.shape), zlib.compress(frame.tobytes(), 1))
+    def from_array(cls, frame: np.ndarray, epoch: int, loss: float, caption: str | None = None,
+                   picture_height: int = 0) -> RecordedFrame:
+        return cls(int(epoch), float(loss), tuple(frame.shape), zlib.compress(frame.tobytes(), 1), caption,
+                   picture_height)
 
-    def array(self) -> np.ndarray:
-        """``(h, w, 3)`` uint8 RGB."""
-        return np.frombuffer(zlib.decompress(self.data), dtype=np.uint8).reshape(self.shape)
+    def array(self, caption: bool = False) -> np.ndarray:
+        """``(h, w, 3)`` uint8 RGB; with ``caption``, the settings written on
+        its strip (when it has them)."""
+        frame = np.frombuffer(zlib.decompress(self.data), dtype=np.uint8).reshape(self.shape)
+        if not caption or not self.caption:
+            return frame
+        image = array_to_qimage(frame).convertToFormat(QImage.Format.Format_RGB32)
+        _draw_caption(image, self.picture_height, self.caption, stamp_text(self.epoch, self.loss))
+        return qimage_to_array(image)
 
 
 class FrameSequence(Sequence):
     """A read-only, decompress-on-access sequence of recorded frames: what
-    ``gui.gif.encoder`` takes (``len`` and ``[i]`` giving ``(h, w, 3)`` arrays)."""
+    ``gui.gif.encoder`` takes (``len`` and ``[i]`` giving ``(h, w, 3)`` arrays).
+    ``captions``: each frame with its settings caption written on its strip
+    (the frames keep the text, so it is an export-time choice)."""
 
-    def __init__(self, frames: Sequence[RecordedFrame]):
+    def __init__(self, frames: Sequence[RecordedFrame], captions: bool = False):
         self._frames = tuple(frames)
+        self.captions = captions
+
+    def with_captions(self, on: bool) -> FrameSequence:
+        return FrameSequence(self._frames, captions=on)
+
+    @property
+    def has_captions(self) -> bool:
+        """Whether the frames carry a settings caption to write."""
+        return any(frame.caption for frame in self._frames)
 
     def __len__(self) -> int:
         return len(self._frames)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return FrameSequence(self._frames[index])
-        return self._frames[index].array()
+            return FrameSequence(self._frames[index], self.captions)
+        return self._frames[index].array(self.captions)
 
     @property
     def epochs(self) -> list[int]:
@@ -402,8 +435,9 @@ class FrameRecorder(QObject):
         return len(self._frames)
 
     def frames(self) -> FrameSequence:
-        """A snapshot of the recorded frames (later captures don't change it)."""
-        return FrameSequence(self._frames)
+        """A snapshot of the recorded frames (later captures don't change it),
+        read with their settings caption (``with_captions(False)``: without)."""
+        return FrameSequence(self._frames, captions=True)
 
     @property
     def frame_size(self) -> QSize | None:
@@ -500,8 +534,9 @@ class FrameRecorder(QObject):
         if self._frame_size is None:
             self._frame_size = frame_size_for(image.size(), self.frame_height)
         caption = self.caption() if self.caption is not None else None
-        frame_image = stamp(fit_frame(image, self._frame_size), epoch, loss, caption)
-        frame = RecordedFrame.from_array(qimage_to_array(frame_image), epoch, loss)
+        picture = fit_frame(image, self._frame_size)
+        frame_image = stamp(picture, epoch, loss)  # the caption is written when read (an export choice)
+        frame = RecordedFrame.from_array(qimage_to_array(frame_image), epoch, loss, caption, picture.height())
         if replace_same_epoch and self._frames and self._frames[-1].epoch == frame.epoch:
             self._frames[-1] = frame
         else:

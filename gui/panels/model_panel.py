@@ -1,6 +1,8 @@
 """The model panel: which model, its hyperparameters (a form built from the
-model's ``PARAMS``), the precision training computes in and, for the network
-on 2-D data, its input features."""
+model's ``PARAMS``), the precision training computes in and, on data with one
+or two features, the model's input features (every model: a logistic
+regression on x1², x2² draws a circle, a linear regression on x, x², x³ fits a
+cubic)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from algorithms import MODELS
-from algorithms.preprocessing import FEATURES, MAX_DEGREE, FeatureTransform
+from algorithms.preprocessing import FEATURES, FEATURES_1D, MAX_DEGREE, FeatureTransform
 from gui.options import DEFAULT_DTYPE, DTYPES
 from gui.panels.fields import FittingStack
 from gui.panels.param_form import ParamForm
@@ -28,8 +30,10 @@ DERIVED_PARAMS = ("task",)
 #: parameters the window applies to the running trainer itself, though a
 #: model's own loop reads them once: Max epochs moves where training stops
 WINDOW_LIVE = ("max_epochs",)
-#: the model whose inputs may be expanded with FEATURES (as the CLI allows)
-FEATURE_MODEL = "nn"
+#: the model offered first when the current one cannot learn the data
+DEFAULT_MODEL = "nn"
+#: input features exist for data with this many features (FEATURES, FEATURES_1D)
+FEATURE_INPUTS = (1, 2)
 DEFAULT_FEATURES = ("x1", "x2")
 #: what the precision box says for each of gui.options.DTYPES
 DTYPE_LABELS = {"float32": "float32 (faster)", "float64": "float64 (more digits)"}
@@ -90,17 +94,17 @@ class ModelPanel(QWidget):
 
         self.features_box = QGroupBox("Input features")
         self.features_box.setToolTip(
-            "What the network sees: the raw coordinates and/or transforms of them "
+            "What the model sees: the raw coordinates and/or transforms of them "
             "(as in TensorFlow Playground). Changing them resets the model."
         )
-        grid = QGridLayout(self.features_box)
+        grid = self._features_grid = QGridLayout(self.features_box)
         grid.setContentsMargins(8, 4, 8, 4)
         grid.setSpacing(4)
         self.feature_checks: dict[str, QCheckBox] = {}
         for index, name in enumerate(FEATURES):
             check = QCheckBox(name)
             check.setChecked(name in DEFAULT_FEATURES)
-            check.setToolTip(f"Feed {name} to the network as an input.")
+            check.setToolTip(f"Feed {name} to the model as an input.")
             check.toggled.connect(self._on_feature_toggled)
             grid.addWidget(check, index // 4, index % 4)
             self.feature_checks[name] = check
@@ -110,7 +114,8 @@ class ModelPanel(QWidget):
         self.degree_spin.setRange(1, MAX_DEGREE)
         self.degree_spin.setKeyboardTracking(False)
         self.degree_spin.setToolTip(
-            "Add every polynomial term x1^a·x2^b of total degree 2 … this (1: none). Changing it resets the model."
+            "Add every polynomial term x1^a·x2^b of total degree 2 … this (1: none); on one feature "
+            "x1², x1³, …: a curve the model is still linear in. Changing it resets the model."
         )
         self.degree_spin.valueChanged.connect(self._on_degree_changed)
         grid.addWidget(self.degree_spin, degree_row, 2, 1, 2)
@@ -165,17 +170,41 @@ class ModelPanel(QWidget):
         self.dtype_combo.blockSignals(False)
 
     def features_apply(self) -> bool:
-        return self.model_key == FEATURE_MODEL and self._n_features == 2
+        """Whether the data has the one or two features the input transforms take."""
+        return self._n_features in FEATURE_INPUTS
+
+    def _offered_features(self) -> tuple[str, ...]:
+        return FEATURES_1D if self._n_features == 1 else FEATURES
 
     def build_transform(self) -> FeatureTransform | None:
         """The input transform, or None when the model sees raw features."""
         if not self.features_apply():
             return None
-        features = tuple(name for name, check in self.feature_checks.items() if check.isChecked())
+        n_inputs = self._n_features
+        features = tuple(name for name in self._offered_features() if self.feature_checks[name].isChecked())
         degree = self.degree_spin.value()
-        if features == DEFAULT_FEATURES and degree == 1:
+        if features == DEFAULT_FEATURES[:n_inputs] and degree == 1:
             return None
-        return FeatureTransform(features=features, degree=degree)
+        return FeatureTransform(features=features, degree=degree, n_inputs=n_inputs)
+
+    def _show_features(self) -> None:
+        """The features box, with the features the data's inputs offer, side
+        by side (four to a row)."""
+        offered = self._offered_features()
+        grid = self._features_grid
+        for name, check in self.feature_checks.items():
+            grid.removeWidget(check)
+            check.setVisible(name in offered)
+        for index, name in enumerate(offered):
+            grid.addWidget(self.feature_checks[name], index // 4, index % 4)
+        if not any(self.feature_checks[name].isChecked() for name in offered):
+            # e.g. only x2 was ticked and the data has one feature now: the
+            # model sees x1, and the box says so
+            check = self.feature_checks["x1"]
+            check.blockSignals(True)
+            check.setChecked(True)
+            check.blockSignals(False)
+        self.features_box.setVisible(self.features_apply())
 
     def set_task(self, task: str, n_classes: int | None, n_features: int) -> bool:
         """Offer the models that can learn ``task``. Returns True when the
@@ -183,7 +212,7 @@ class ModelPanel(QWidget):
         before = self.model_key
         self._task, self._n_classes, self._n_features = task, n_classes, n_features
         self._refill_models(prefer=before)
-        self.features_box.setVisible(self.features_apply())
+        self._show_features()
         return self.model_key != before
 
     def set_model(self, model, transform: FeatureTransform | None = None) -> None:
@@ -207,7 +236,7 @@ class ModelPanel(QWidget):
         self.degree_spin.blockSignals(True)
         self.degree_spin.setValue(1 if transform is None else int(transform.degree))
         self.degree_spin.blockSignals(False)
-        self.features_box.setVisible(self.features_apply())
+        self._show_features()
 
     def next_seed(self) -> int | None:
         """Move the model's seed on by one (Reset: new initial weights, still
@@ -240,7 +269,7 @@ class ModelPanel(QWidget):
                 self.model_combo.addItem(cls.LABEL, key)
         index = self.model_combo.findData(prefer) if prefer else -1
         if index < 0:
-            index = self.model_combo.findData(FEATURE_MODEL)
+            index = self.model_combo.findData(DEFAULT_MODEL)
         self.model_combo.setCurrentIndex(max(index, 0))
         self.model_combo.blockSignals(False)
         self.form_stack.setCurrentWidget(self.form())
@@ -249,7 +278,6 @@ class ModelPanel(QWidget):
         if self.model_combo.currentData() is None:
             return
         self.form_stack.setCurrentWidget(self.form())
-        self.features_box.setVisible(self.features_apply())
         self.model_changed.emit(f"model changed to {self.model_class.LABEL.lower()}")
 
     def _on_dtype_chosen(self, _index: int) -> None:
@@ -266,8 +294,8 @@ class ModelPanel(QWidget):
             self.model_changed.emit(f"{declaration.label.lower()} changed")
 
     def _on_feature_toggled(self, checked: bool) -> None:
-        if not any(check.isChecked() for check in self.feature_checks.values()):
-            # The network needs at least one input: undo the last untick.
+        if not any(self.feature_checks[name].isChecked() for name in self._offered_features()):
+            # The model needs at least one input: undo the last untick.
             check = self.sender()
             check.blockSignals(True)
             check.setChecked(True)

@@ -4,7 +4,8 @@ boundary for two classes), with the misclassified points ringed on request.
 
 The picture is coloured and the boundary traced in the render process
 (:class:`DecisionSurfaceSpec`); the widget only hands the finished image to
-its pixmap item."""
+its pixmap item. Asked for one unit of the model (a node clicked in the
+network diagram: ``anatomy.Unit``), it shows that unit's picture instead."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .anatomy import Unit, unit_surface
 from .frame import DataContext, PlaneSpec, View, model_output
 from .surface import SurfacePainter, SurfacePicture
 
@@ -29,14 +31,19 @@ class SurfaceFrame:
 class DecisionSurfaceSpec(PlaneSpec):
     """Class probabilities on the grid, coloured (``SurfacePainter``; with
     ``discrete``, the predicted class in flat colour); with ``rows``, also
-    which dataset rows the model gets wrong."""
+    which dataset rows the model gets wrong. With ``focus``, that unit's
+    picture in place of the probabilities."""
 
     rows: bool = False
     discrete: bool = False
+    focus: Unit | None = None
 
     def compute(self, model, inputs) -> SurfaceFrame:
-        proba = model_output(model, inputs.points)  # (ny * nx, c)
-        picture = SurfacePainter(self.grid)(proba, model.classes_, discrete=self.discrete)
+        if self.focus is not None:
+            picture = unit_surface(self.grid, model, inputs.points, self.focus)
+        else:
+            proba = model_output(model, inputs.points)  # (ny * nx, c)
+            picture = SurfacePainter(self.grid)(proba, model.classes_, discrete=self.discrete)
         mistakes = None
         if self.rows:
             predicted = model.classes_[np.argmax(inputs.rows_output(model), axis=1)]  # (n,)
@@ -50,6 +57,7 @@ class DecisionSurface(View):
     view_id = "decision_surface"
     title = "Decision surface"
     slot = "data"
+    shows_units = True
 
     @classmethod
     def applies_to(cls, dataset, model) -> bool:
@@ -62,6 +70,7 @@ class DecisionSurface(View):
         widget.frame_changed.connect(self._spec_changed)  # a pan or zoom while the frame is locked
         self._mistakes = False
         self._discrete = False
+        self._focus = None  # the unit shown in place of the model's output
         return widget
 
     def set_data(self, data: DataContext) -> None:
@@ -75,7 +84,7 @@ class DecisionSurface(View):
         if self.data is None or self.data.dataset.n_samples == 0:
             return None
         return DecisionSurfaceSpec(self.widget.grid_spec(), self.data.base, self.data.shown, rows=self._mistakes,
-                                   discrete=self._discrete)
+                                   discrete=self._discrete, focus=self._focus)
 
     def show_frame(self, result: SurfaceFrame) -> None:
         self.widget.show_picture(result.picture)
@@ -85,6 +94,11 @@ class DecisionSurface(View):
     def clear_frame(self) -> None:
         self.widget.set_surface(None, None)
         self.widget.set_misclassified(None)
+
+    def set_focus(self, unit, possible: bool) -> None:
+        if unit != self._focus:
+            self._focus = unit
+            self._spec_changed()
 
     def set_option(self, name: str, on: bool) -> None:
         """``"mistakes"``: ring the misclassified points; ``"discrete"``: the

@@ -76,12 +76,16 @@ class FrameInputs:
         The dataset rows through the input transform (specs with ``rows``).
     y : ndarray (n,) or (n, k), or None
         The dataset's targets (class codes for classification).
+    transform : FeatureTransform or None
+        The input transform the points and rows went through (its ``names``
+        are the model's input features), None for the raw features.
     """
 
-    def __init__(self, points, rows, y, shared: dict) -> None:
+    def __init__(self, points, rows, y, shared: dict, transform=None) -> None:
         self.points = points
         self.rows = rows
         self.y = y
+        self.transform = transform
         self._shared = shared  # per-frame memo shared by all specs of one frame
 
     def rows_output(self, model) -> np.ndarray:
@@ -173,7 +177,7 @@ class FrameComputer:
             for view_id, spec in self._specs.items():
                 inputs = FrameInputs(self._spec_points(view_id, spec),
                                      self._row_inputs() if spec.rows else None,
-                                     self._y if spec.rows else None, shared)
+                                     self._y if spec.rows else None, shared, self._transform)
                 frames[view_id] = spec.compute(model, inputs)
         return frames
 
@@ -292,18 +296,29 @@ class View:
     option : str or None
         A display option that must be on for the view to be chosen (the 3D
         surface: ``"3d"``); None for none.
+    shows_units : bool
+        Whether this data view can show one unit of the model (an
+        ``anatomy.Unit``: an input feature, a hidden unit, an output) in
+        place of the model's output, when a side view asks for it
+        (:meth:`set_focus`).
     widget : QWidget
         What the window places (data views: with ``plot_item`` for draw mode).
     epoch : int or None
         The epoch of the model of the frame being shown (set by the
         presenter before ``show_frame``), None when not known.
+    generation : int or None
+        Which model that is (set with ``epoch``): it moves on at every
+        re-initialised model, so views that keep something across frames
+        (the loss landscape's path) start afresh.
     """
 
     epoch: int | None = None
+    generation: int | None = None
     view_id: ClassVar[str] = ""
     title: ClassVar[str] = ""
     slot: ClassVar[str] = "data"
     option: ClassVar[str | None] = None
+    shows_units: ClassVar[bool] = False
     #: side views: the share of the right column the tab wants when chosen
     #: (the rest goes to the loss curves); None keeps what the person set
     tab_share: ClassVar[float | None] = None
@@ -311,6 +326,7 @@ class View:
     def __init__(self) -> None:
         self.widget = self.create_widget()
         self._listeners: list[Callable[[], None]] = []
+        self._focus_listeners: list[Callable[[object], None]] = []
         self.data: DataContext | None = None
 
     @classmethod
@@ -357,6 +373,21 @@ class View:
 
     def set_option(self, name: str, on: bool) -> None:
         """A display option changed (e.g. ``"mistakes"``)."""
+
+    def set_focus(self, unit, possible: bool) -> None:
+        """The unit the data view shows in place of the model's output
+        (``anatomy.Unit``, or None: the output itself). ``possible``: whether
+        the data view shown can show units at all. A data view with
+        ``shows_units`` changes its spec; a side view may mark the unit."""
+
+    # -- asking the presenter to show one unit in the data view --------------
+    def on_focus_requested(self, callback: Callable[[object], None]) -> None:
+        self._focus_listeners.append(callback)
+
+    def _request_focus(self, unit) -> None:
+        """Ask for ``unit`` (None: the model's output) in the data view."""
+        for callback in self._focus_listeners:
+            callback(unit)
 
     # -- telling the presenter that spec() changed outside set_data ----------
     def on_spec_changed(self, callback: Callable[[], None]) -> None:

@@ -15,6 +15,7 @@ class Prediction3D(PredictionHeatmap):
     view_id = "prediction_3d"
     title = "Prediction surface (3D)"
     option = "3d"
+    shows_units = False  # a unit's picture is the heatmap's (a clicked node drops the 3D view's focus)
 
     @classmethod
     def available(cls) -> bool:

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from .confusion_matrix import ConfusionMatrix
 from .decision_surface import DecisionSurface
+from .equation import LearnedEquation
 from .fitted_curve import FittedCurve
 from .frame import View
 from .how_it_learns import HowItLearns
+from .loss_landscape import LossLandscape
+from .network_diagram import NetworkDiagram
 from .one_step_ahead import OneStepAhead
 from .predicted_actual import PredictedActual
 from .prediction_3d import Prediction3D
@@ -31,6 +34,9 @@ VIEWS: tuple[type[View], ...] = (
     Prediction3D,
     PredictionHeatmap,
     # the side slot: beside the loss curves
+    NetworkDiagram,
+    LearnedEquation,
+    LossLandscape,
     ConfusionMatrix,
     PredictedActual,
     WeightsHistogram,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from algorithms.preprocessing import FEATURES, FeatureTransform, monomial_name, polynomial_terms
+from algorithms.preprocessing import FEATURES, FEATURES_1D, FeatureTransform, monomial_name, polynomial_terms
 
 X = np.array([[1.0, 2.0], [-0.5, 3.0], [0.0, -1.5]])
 x1, x2 = X[:, 0], X[:, 1]
@@ -116,3 +116,57 @@ def test_invalid_parameters(kwargs, message):
 def test_input_must_have_two_columns(shape):
     with pytest.raises(ValueError, match=r"shape \(n_samples, 2\)"):
         FeatureTransform().transform(np.zeros(shape))
+
+
+# -- one input column: a polynomial of one feature ----------------------------------
+
+x = np.array([[2.0], [-1.0], [0.5], [3.0]])
+
+
+def test_one_input_defaults_to_the_identity():
+    transform = FeatureTransform(n_inputs=1)
+    assert transform.features == ("x1",) and transform.names == ("x1",) and transform.is_identity
+    assert np.array_equal(transform.transform(x), x)
+    assert FeatureTransform(n_inputs=1) == FeatureTransform(features=("x1",), n_inputs=1)
+    assert FeatureTransform() == FeatureTransform(features=("x1", "x2"))
+
+
+def test_one_input_polynomial_is_every_power_up_to_the_degree():
+    transform = FeatureTransform(n_inputs=1, degree=4)
+    assert polynomial_terms(4, n_inputs=1) == [(2, 0), (3, 0), (4, 0)]
+    assert transform.names == ("x1", "x1^2", "x1^3", "x1^4") and not transform.is_identity
+    np.testing.assert_array_equal(transform.transform(x), np.column_stack([x[:, 0] ** p for p in range(1, 5)]))
+
+
+def test_one_input_named_features():
+    assert FEATURES_1D == ("x1", "x1^2", "sin(x1)")
+    transform = FeatureTransform(features=("sin(x1)", "x1^2"), n_inputs=1, degree=3)
+    assert transform.names == ("sin(x1)", "x1^2", "x1^3")
+    np.testing.assert_allclose(transform.transform(x), np.column_stack([np.sin(x[:, 0]), x[:, 0] ** 2, x[:, 0] ** 3]))
+
+
+def test_degree_lets_linear_least_squares_fit_a_cubic_of_one_input():
+    t = np.linspace(-2, 2, 50).reshape(-1, 1)
+    y = 0.5 * t[:, 0] ** 3 - t[:, 0] + 2.0
+    design = np.column_stack([FeatureTransform(n_inputs=1, degree=3).transform(t), np.ones(len(t))])
+    weights, *_ = np.linalg.lstsq(design, y, rcond=None)
+    np.testing.assert_allclose(weights, [-1.0, 0.0, 0.5, 2.0], atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"features": ("x2",), "n_inputs": 1}, "'x2' needs a second input"),
+        ({"features": ("x1", "x1*x2"), "n_inputs": 1}, "'x1\\*x2' needs a second input"),
+        ({"n_inputs": 3}, "n_inputs must be 1 or 2, got 3"),
+        ({"n_inputs": True}, "n_inputs must be 1 or 2, got True"),
+    ],
+)
+def test_invalid_one_input_parameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        FeatureTransform(**kwargs)
+
+
+def test_one_input_transform_needs_one_column():
+    with pytest.raises(ValueError, match=r"shape \(n_samples, 1\)"):
+        FeatureTransform(n_inputs=1, degree=2).transform(np.zeros((3, 2)))

@@ -3,6 +3,7 @@ that keeps the recorded frames."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
@@ -148,3 +149,29 @@ def test_dialog_needs_frames():
     with pytest.raises(ValueError, match="frames"):
         ExportGifDialog(FrameSequence([]))
     assert len(FrameRecorder(lambda: None).frames()) == 0
+
+
+def test_the_settings_caption_is_an_export_choice(qtbot, tmp_path):
+    """Frames keep their settings caption as text; the dialog writes it on
+    their strip, or not."""
+    from PySide6.QtGui import QImage
+
+    from gui.gif.recorder import FrameSequence, RecordedFrame, array_to_qimage, qimage_to_array, stamp
+
+    picture = QImage(200, 120, QImage.Format.Format_RGB32)
+    picture.fill(0xFFFFFF)
+    stamped = qimage_to_array(stamp(picture, 10, 0.5))
+    frames = FrameSequence([RecordedFrame.from_array(stamped, 10, 0.5, "Neural network · 16-16 tanh", 120)] * 3,
+                           captions=True)
+    assert frames.has_captions
+    with_caption, without = frames[0], frames.with_captions(False)[0]
+    np.testing.assert_array_equal(without, stamped)
+    strip = np.abs(with_caption.astype(int) - without.astype(int))[120:]
+    assert strip[:, :60].sum() > 0  # text on the left of the strip
+    assert (with_caption[:120] == without[:120]).all()  # the picture itself untouched
+    dialog = ExportGifDialog(frames, path=tmp_path / "a.gif")
+    qtbot.addWidget(dialog)
+    assert dialog.caption_check.isVisibleTo(dialog) and dialog.caption_check.isChecked()
+    dialog.caption_check.setChecked(False)
+    np.testing.assert_array_equal(dialog._chosen_frames()[0], without)
+    assert array_to_qimage(with_caption).width() == 200

@@ -76,6 +76,22 @@ def test_feature_transform_for_the_network():
     np.testing.assert_allclose(out, [[2.0, 3.0, 4.0, 9.0]])
 
 
+def test_feature_transform_for_logistic_and_linear_regression():
+    _, model, transform = build_run(parse("--dataset", "circles", "--model", "logistic", "--features", "x1^2,x2^2"))
+    assert isinstance(model, LogisticRegression) and transform.names == ("x1^2", "x2^2")
+    _, _, transform = build_run(parse("--dataset", "moons", "--model", "logistic", "--degree", "3"))
+    assert transform.names[:2] == ("x1", "x2") and len(transform.names) == 9
+
+
+def test_polynomial_degree_for_one_feature_linear_regression():
+    dataset, model, transform = build_run(parse("--dataset", "sine", "--model", "linear", "--degree", "3"))
+    assert isinstance(model, LinearRegression) and dataset.n_features == 1
+    assert transform.names == ("x1", "x1^2", "x1^3")
+    np.testing.assert_allclose(transform.transform(np.array([[2.0]])), [[2.0, 4.0, 8.0]])
+    _, _, sines = build_run(parse("--dataset", "sine", "--features", "x1,sin(x1)"))
+    assert sines.names == ("x1", "sin(x1)")
+
+
 def test_csv_and_builtin_sources(tmp_path):
     source = datasets.make("moons", n_samples=40, noise=0.1, random_state=1)
     path = tmp_path / "moons.csv"
@@ -101,6 +117,8 @@ def test_csv_and_builtin_sources(tmp_path):
         (["--dataset", "moons", "--csv", "x.csv"], "only one"),
         (["--builtin", "titanic"], "--builtin"),
         (["--builtin", "iris", "--features", "x1,x1^2"], "2 features"),
+        (["--dataset", "sine", "--features", "x1,x2"], "--features: 'x2' needs a second input"),
+        (["--dataset", "moons", "--degree", "11"], "--degree: degree must be within"),
         (["--lr", "-1"], "learning_rate"),
     ],
 )

@@ -264,9 +264,9 @@ def test_models_are_filtered_by_task(qtbot):
     assert set(offered()) == {k for k, cls in MODELS.items() if cls.supports("classification", 2)}
     panel.set_task("classification", 3, 2)
     assert set(offered()) == {k for k, cls in MODELS.items() if cls.supports("classification", 3)}
-    changed = panel.set_task("regression", None, 1)
+    changed = panel.set_task("regression", None, 3)
     assert set(offered()) == {k for k, cls in MODELS.items() if cls.supports("regression", None)}
-    assert not panel.features_box.isVisibleTo(panel)
+    assert not panel.features_box.isVisibleTo(panel)  # input features are for 1 or 2 features
     assert panel.params().get("task", "regression") == "regression"
     assert isinstance(changed, bool)
 

@@ -62,7 +62,8 @@ def _equal(a, b) -> bool:
         return type(a) is type(b) and all(_equal(getattr(a, f.name), getattr(b, f.name))
                                           for f in dataclasses.fields(a))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return np.array_equal(a, b)
+        a, b = np.asarray(a), np.asarray(b)  # NaN marks "none" (an input node's bias): equal to itself
+        return np.array_equal(a, b, equal_nan=a.dtype.kind == "f" and b.dtype.kind == "f")
     if isinstance(a, (tuple, list)):
         return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
     return a == b

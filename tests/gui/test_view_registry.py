@@ -55,7 +55,7 @@ def test_the_weights_histogram_applies_to_networks_with_hidden_layers_only():
 def test_the_window_shows_the_weights_tab_and_feeds_it_frames(qtbot, window):
     tabs = window.side_tabs
     assert window.secondary_box.isVisibleTo(window)
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Weights", "How it learns"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Network", "Weights", "How it learns"]
     view = next(v for v in window.presenter.side_views() if v.view_id == "weights_histogram")
     window.toolbar.step_action.trigger()
     qtbot.waitUntil(lambda: window.epoch == 1, timeout=TIMEOUT_MS)
@@ -64,7 +64,7 @@ def test_the_window_shows_the_weights_tab_and_feeds_it_frames(qtbot, window):
     # a logistic regression has no hidden layer: the tab goes, the specs with it
     with qtbot.waitSignal(window.training_reset, timeout=TIMEOUT_MS):
         window.model_panel.model_combo.setCurrentIndex(window.model_panel.model_combo.findData("logistic"))
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["How it learns"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Network", "Equation", "Loss landscape", "How it learns"]
     assert "weights_histogram" not in window.presenter.specs()
 
 

@@ -432,7 +432,7 @@ class Trainer:
             else:
                 val_loss = val_score = None
                 finite = math.isfinite(loss)
-            finite = finite and math.isfinite(float(np.dot(network.theta, network.theta)))
+            finite = finite and _all_finite(network.theta)
         if not finite:
             return self._diverged(loss, val_loss, score, val_score)
         if self._keep_history:
@@ -515,6 +515,14 @@ class Trainer:
             )
         self.done, self.stop_reason = True, "diverged"
         return EpochRecord(self.epoch, loss, val_loss, score, val_score, "diverged", message)
+
+
+def _all_finite(values: np.ndarray) -> bool:
+    """Whether every value of the vector ``values`` is finite: one dot
+    product (no temporary array), and only when that overflows a look at each
+    value (a float32 model's squares pass float32's largest value, ~3.4e38,
+    while its parameters are still below 1.9e19)."""
+    return math.isfinite(float(np.dot(values, values))) or bool(np.isfinite(values).all())
 
 
 def _check_resume(resume, n_rows: int) -> dict:

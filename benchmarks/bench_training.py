@@ -16,8 +16,8 @@ reference loops: forward, loss, backward and an optimiser step per batch
 optimiser and batch size (a shuffled index per epoch, one step per batch);
 scikit-learn runs ``MLPClassifier`` / ``MLPRegressor.partial_fit`` (one epoch
 per call, float64; for W4 and W5 with no hidden layer, which is logistic and
-linear regression by full-batch gradient descent). Ours run in float64 (what
-the GUI passes) and in float32 (inputs given as float32).
+linear regression by full-batch gradient descent). Ours run in float64 and in
+float32 (inputs given as float32; what the window trains in by default).
 
 W5 trains from the data's second moments (``network.GramPlan``: O(d^2) per
 epoch after an O(N d^2) set-up, the same iterates); "ours plain pass" is the

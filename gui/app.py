@@ -68,7 +68,7 @@ def _run_app(args: argparse.Namespace) -> int:
     close_on_signal = CloseOnSignal()
     window = None
     try:
-        window = MainWindow(dataset, model, transform)
+        window = MainWindow(dataset, model, transform, dtype=args.dtype)
         if session is not None:
             try:
                 window.session_actions.show_session(session, args.session)

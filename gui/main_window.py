@@ -79,7 +79,8 @@ class MainWindow(QMainWindow):
     training_reset = Signal()  # the model was re-initialised (epoch back to 0)
     training_stopped = Signal(str)  # "max_epochs", "early_stopping", "diverged", "error", "paused"
 
-    def __init__(self, dataset=None, model=None, transform=None, parent: QWidget | None = None) -> None:
+    def __init__(self, dataset=None, model=None, transform=None, parent: QWidget | None = None, *,
+                 dtype: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("ML from scratch — watch it learn")
         self._dataset = None
@@ -115,12 +116,12 @@ class MainWindow(QMainWindow):
 
         self.controller = TrainingController(self)
         try:
-            self._build(dataset, model, transform)
+            self._build(dataset, model, transform, dtype)
         except BaseException:
             self.controller.stop()  # never leave the thread running behind a failed window
             raise
 
-    def _build(self, dataset, model, transform) -> None:
+    def _build(self, dataset, model, transform, dtype) -> None:
         self.controller.report_received.connect(self._on_report_received)
         self.presenter = DataPresenter(self)
 
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
         self.model_panel.set_task(dataset.task, n_classes, dataset.n_features)
         if model is not None:
             self.model_panel.set_model(model, transform)
+        if dtype is not None:  # else the panel's default, float32
+            self.model_panel.set_dtype(dtype)
         self.controller.set_speed(self.toolbar.speed())
         self._apply_dataset(dataset, keep_model=False)
         self.resize(1440, 880)
@@ -387,7 +390,7 @@ class MainWindow(QMainWindow):
         self.presenter.set_model(model, notify=False)
         self._update_view_chrome()
         self._view_seq = self.controller.configure(model=model, transform=self.model_panel.build_transform(),
-                                                   specs=self.presenter.specs())
+                                                   dtype=self.model_panel.dtype, specs=self.presenter.specs())
 
     def _apply_dataset(self, dataset, *, keep_model: bool, model=None, resume=None) -> str | None:
         """Show ``dataset`` and hand it to the worker. With ``keep_model``
@@ -417,6 +420,7 @@ class MainWindow(QMainWindow):
         if new_model:
             fields["model"] = self.model_panel.build_model() if model is None else model
             fields["transform"] = self.model_panel.build_transform()
+            fields["dtype"] = self.model_panel.dtype
             fields["keep_model"] = False
             if resume is not None:
                 fields["resume"] = resume
@@ -802,6 +806,9 @@ class MainWindow(QMainWindow):
         n_classes = trained.n_classes if trained.task == "classification" else None
         self.model_panel.set_task(trained.task, n_classes, trained.n_features)
         self.model_panel.set_model(session.model, session.transform)
+        network = getattr(session.model, "_network", None)  # a fitted model goes on in the precision it has
+        if network is not None:
+            self.model_panel.set_dtype(network.dtype.name)
         for action, option, on in ((self.toolbar.misclassified_action, "mistakes", view["mistakes"]),
                                    (self.toolbar.surface3d_action, "3d", view["surface3d"])):
             action.blockSignals(True)

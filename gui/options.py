@@ -15,6 +15,12 @@ from typing import Any
 
 DEFAULT_DATASET = "spiral"
 DEFAULT_MODEL = "nn"
+#: the floating-point precisions training can compute in, the default first:
+#: float32 trains 1.2-1.9x faster (benchmarks/bench_training.py) and the
+#: pictures are drawn from float32 snapshots anyway; float64 keeps more
+#: digits, for values far from 1 without normalisation
+DTYPES = ("float32", "float64")
+DEFAULT_DTYPE = DTYPES[0]
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +75,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "(one-feature data: x1, x1^2, sin(x1))",
     )
     model.add_argument("--degree", type=int, default=1, metavar="N", help="add polynomial features up to this degree")
+    model.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        default=DEFAULT_DTYPE,
+        help="precision training computes in: float32 (default, faster) or float64 (more digits)",
+    )
     model.add_argument(
         "--param",
         action="append",
@@ -307,14 +319,16 @@ def build_run(args: argparse.Namespace):
     return dataset, model, transform
 
 
-def run_command(recipe: dict, model, transform=None, epochs: int | None = None) -> list[str]:
+def run_command(recipe: dict, model, transform=None, epochs: int | None = None,
+                dtype: str = DEFAULT_DTYPE) -> list[str]:
     """The ``main.py gif`` arguments that replay a run headless: the data
     ``recipe`` (``{"kind": "generator", "name", "options"}`` or
     ``{"kind": "builtin", "name"}``, as a session stores it), ``model``'s
     class and the hyperparameters that differ from its defaults, its seed,
-    the input features of ``transform``, and ``epochs`` (default: the
-    model's ``max_epochs``) as ``--epochs``. ``build_run`` on these
-    arguments makes the same dataset, model and transform."""
+    the input features of ``transform``, the precision ``dtype`` when it is
+    not the default, and ``epochs`` (default: the model's ``max_epochs``) as
+    ``--epochs``. ``build_run`` on these arguments makes the same dataset,
+    model and transform."""
     import datasets
     from algorithms import MODELS
 
@@ -368,6 +382,8 @@ def run_command(recipe: dict, model, transform=None, epochs: int | None = None) 
         args += ["--features", ",".join(transform.features)]
         if transform.degree != 1:
             args += ["--degree", str(transform.degree)]
+    if dtype != DEFAULT_DTYPE:
+        args += ["--dtype", dtype]
     args += ["--epochs", str(int(epochs if epochs else params["max_epochs"]))]
     return args
 

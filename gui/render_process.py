@@ -47,8 +47,13 @@ import numpy as np
 
 from gui.views.frame import FrameComputer
 
-#: how much lower than the app the child's scheduling priority is (Unix nice)
-RENDER_NICENESS = 10
+#: how much lower than the app the child's scheduling priority is (Unix
+#: nice). 0, the same: frames come first (gui.pacing), and a child below other
+#: programs starves behind any of them: at nice 10, one busy program on 2
+#: cores made a frame take 100-250 ms of wall time for 10 ms of CPU (4
+#: frames/s); at the app's priority, 20-45 ms, and ~10 ms when training
+#: steps aside for it.
+RENDER_NICENESS = 0
 #: seconds ``close`` waits for the child to leave before killing it
 CLOSE_TIMEOUT = 0.25
 
@@ -82,9 +87,8 @@ def _child_main(conn) -> None:
 
     limit_blas_threads(1)  # one core: the other is training's
     try:
-        # Below the app's threads: when the GUI thread holds the interpreter
-        # lock, a child competing for its core would make training wait too.
-        os.nice(RENDER_NICENESS)
+        if RENDER_NICENESS:
+            os.nice(RENDER_NICENESS)
     except (AttributeError, OSError):  # no nice() (Windows) or not allowed
         pass
     computer = FrameComputer()

@@ -296,7 +296,8 @@ class SessionActions(QObject):
         recipe = dataset_recipe(window.dataset_panel, window.dataset)
         if recipe is not None and window._trained is window.dataset:
             panel = window.model_panel
-            args = run_command(recipe, panel.build_model(), panel.build_transform(), window.epoch or None)
+            args = run_command(recipe, panel.build_model(), panel.build_transform(), window.epoch or None,
+                               dtype=panel.dtype)
             return shlex.join(["python", "main.py", *args])
         if self.path is not None:
             return shlex.join(["python", "main.py", "gif", "--session", self.path])

@@ -42,7 +42,13 @@ report in flight (from the snapshot until the GUI's ack), and the GUI thread
 only hands finished arrays to its items.
 
 Pacing: :mod:`gui.pacing` (how often reports go, when slow-motion epochs are
-due), fed with the GUI's and the render process's measured costs.
+due, when training steps aside for a frame), fed with the GUI's and the
+render process's measured costs, the training thread's share of the CPU
+(its CPU time per epoch over the epoch's wall time) and the machine's load.
+Frames first: when a frame handed to the renderer is late (the render
+process did not get a core: other programs keep them busy), the training
+thread runs no epoch until it is made (the renderer wakes it) or until the
+next report is due, whichever comes first (``Pacing.frame_wait``).
 
 Commands are numbered; a report carries the number of the last command
 applied (``command_seq``), so the window can tell frames made for old specs
@@ -71,7 +77,7 @@ from gui.views.frame import FrameComputer
 #: at all (an empty canvas, one class): a notice, not a failure
 CANNOT_TRAIN = "Cannot train"
 #: the configure() fields
-CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs", "split", "resume"})
+CONFIGURE_FIELDS = frozenset({"model", "transform", "X", "y", "keep_model", "specs", "split", "resume", "dtype"})
 
 
 @dataclass
@@ -166,16 +172,18 @@ class Renderer:
     ``stop`` ends the thread and the process, killing a busy process.
 
     ``pacing`` receives each job's CPU time (the process's when it did the
-    job) and wall-clock time; ``error`` holds an exception a job raised (the
-    worker takes it and stops training).
+    job) and wall-clock time; ``rendered`` is called (in the render thread)
+    once a job's frames are made, before the report is sent; ``error``
+    holds an exception a job raised (the worker takes it and stops training).
     """
 
     #: seconds ``stop`` waits for the job at hand before killing the process
     STOP_GRACE = 0.2
 
-    def __init__(self, send, pacing_: pacing.Pacing, use_process: bool = True) -> None:
+    def __init__(self, send, pacing_: pacing.Pacing, use_process: bool = True, rendered=None) -> None:
         self._send = send  # called with the finished report, in the render thread
         self._pacing = pacing_
+        self._rendered = rendered
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._use_process = use_process
@@ -224,6 +232,8 @@ class Renderer:
                     self.error = exc.args[0] if isinstance(exc, RenderError) and isinstance(
                         exc.args[0], BaseException) else exc
                 finally:
+                    if job.model is not None and self._rendered is not None:
+                        self._rendered()
                     try:
                         self._send(job.report)
                     except RuntimeError:  # the worker is gone (shutting down): nobody to tell
@@ -281,6 +291,7 @@ class WorkerState:
     specs: dict = field(default_factory=dict)  # view id -> FrameSpec of the active views
     split: str | None = None  # the validation split: None (the model's rule) or "last" (a time series)
     resume: tuple | None = None  # Trainer.state_dict() the next trainer continues (model is fitted), once
+    dtype: np.dtype | None = None  # the precision the model gets its rows in (None: as given)
     timeline: TimelineStore = field(default_factory=TimelineStore)  # checkpoints of this run, to replay
     replay: int | None = None  # the earlier epoch the window shows (None: the newest)
     replay_due: bool = False  # its frames are still to be sent
@@ -297,10 +308,14 @@ class WorkerState:
     auto_rate: float | None = None  # the epochs per second "auto" chose for this run
     epoch_limit: int = 0  # the epoch the trainer stops at (max_epochs, counted from epoch 0)
     next_epoch_at: float = 0.0  # perf_counter() time the next slow-motion epoch is due
+    frame_sent_at: float | None = None  # frames first: perf_counter() time a frame went to the renderer ...
+    frame_wait: tuple = (0.0, 0.0)  # ... the (start, end) after it of training's wait if it is late ...
+    stepped_aside_at: float | None = None  # ... and the time that wait began
+    frame_out_at: float | None = None  # the time the frame in flight went to the renderer, until its ack
     # -- reporting -----------------------------------------------------------------
     in_flight: bool = False  # a report is out, not yet acknowledged
     force_report: bool = False  # report at once (a stop, a command), not at the next interval
-    last_report_at: float = 0.0  # perf_counter() time of the last report
+    report_due_at: float = 0.0  # perf_counter() time the next report is due (on a beat: pacing.next_due)
     pending: dict = field(default_factory=_empty_metrics)  # metrics of the epochs not yet reported
     stopped: str | None = None  # why training stopped, for the next report
     message: str | None = None  # its sentence, or a notice
@@ -337,8 +352,13 @@ class TrainingWorker(QObject):
         self._rate = pacing.RateMeter()
         # Frames are made by the renderer, from a snapshot of the model
         # (reused: its prediction buffers stay allocated).
-        self._renderer = Renderer(self.report_ready.emit, self.pacing)
+        self._renderer = Renderer(self.report_ready.emit, self.pacing, rendered=self._on_rendered)
         self._snapshot = None
+        # what training gets: its thread's CPU and wall time in epochs since
+        # the last measurement, handed to the pacing every MEASURE_SECONDS
+        self._load = pacing.LoadMeter()
+        self._epochs_cpu = self._epochs_wall = 0.0
+        self._measured_at = 0.0
 
     # --- the loop ----------------------------------------------------------
     @Slot()
@@ -362,6 +382,12 @@ class TrainingWorker(QObject):
         finally:
             renderer.stop()  # never leave the render thread behind
             self.finished.emit()
+
+    def _on_rendered(self) -> None:
+        """In the render thread: a frame is made; wakes the training thread
+        if it waits for it (frames first). Not numbered: no command of the
+        GUI's."""
+        self._commands.put((None, "rendered"))
 
     @property
     def output_cost(self) -> float:
@@ -404,13 +430,16 @@ class TrainingWorker(QObject):
         state = self.state
         now = time.perf_counter()
         deadlines = []
-        if self._training() and not state.record_hold:  # held: the ack (a command) wakes us
+        frame_wait = self._frame_wait_until(now)
+        if frame_wait is not None:  # frames first: the renderer wakes us
+            deadlines.append(frame_wait)
+        elif self._training() and not state.record_hold:  # held: the ack (a command) wakes us
             if state.steps > 0 or self._epochs_per_second is None or state.trainer.in_epoch:
                 return 0.0
             if not self._waiting_for_frame():  # else the ack wakes us
                 deadlines.append(state.next_epoch_at)  # slow motion
         if self._report_wanted() and not state.in_flight:
-            deadlines.append(state.last_report_at + self.pacing.report_interval())
+            deadlines.append(state.report_due_at)
         return max(0.0, min(deadlines) - now) if deadlines else None
 
     def _take_commands(self, timeout: float | None) -> None:
@@ -433,11 +462,37 @@ class TrainingWorker(QObject):
 
     def _epoch_due(self) -> bool:
         state = self.state
-        if not self._training() or state.record_hold:
+        if not self._training() or state.record_hold or self._frame_wait_until(time.perf_counter()) is not None:
             return False
         if state.steps > 0 or self._epochs_per_second is None or state.trainer.in_epoch:
             return True
         return not self._waiting_for_frame() and time.perf_counter() >= state.next_epoch_at
+
+    def _frame_wait_until(self, now: float) -> float | None:
+        """Frames first: the time until which training waits for a late
+        frame, or None (no frame being made, not late yet, or it waited to
+        the end of its wait)."""
+        state = self.state
+        sent = state.frame_sent_at
+        if sent is None:
+            return None
+        start, end = state.frame_wait
+        if now >= sent + end or not self._training():
+            self._frame_made(now)
+            return None
+        if now < sent + start:
+            return None
+        if state.stepped_aside_at is None:
+            state.stepped_aside_at = now
+        return sent + end
+
+    def _frame_made(self, now: float) -> None:
+        """The frame being made is done (or no longer waited for): training
+        goes on, and the pacing learns how long it stepped aside."""
+        state = self.state
+        if state.stepped_aside_at is not None:
+            self.pacing.training_stepped_aside(now - state.stepped_aside_at)
+        state.frame_sent_at = state.stepped_aside_at = None
 
     def _waiting_for_frame(self) -> bool:
         """Slow motion at up to screen rate shows every epoch in a frame of
@@ -451,9 +506,18 @@ class TrainingWorker(QObject):
     # --- commands ------------------------------------------------------------
     def _handle(self, command: tuple) -> None:
         state = self.state
-        state.command_seq, name, *args = command
+        seq, name, *args = command
+        if name == "rendered":  # from the render thread
+            self._frame_made(time.perf_counter())
+            return
+        state.command_seq = seq
         if name == "ack":
+            now = time.perf_counter()
             state.in_flight = False
+            self._frame_made(now)
+            if state.frame_out_at is not None:
+                self.pacing.frame_shown(now - state.frame_out_at)
+                state.frame_out_at = None
             self.pacing.frame_drawn(args[0] if args else None)
             if state.hold_reported:  # the recorded epoch is on screen (and captured): go on
                 state.record_hold = state.hold_reported = False
@@ -527,6 +591,11 @@ class TrainingWorker(QObject):
             state.specs = dict(fields["specs"] or {})
         if "split" in fields:
             state.split = fields["split"]
+        if "dtype" in fields:
+            dtype = None if fields["dtype"] is None else np.dtype(fields["dtype"])
+            if dtype != state.dtype:
+                state.dtype = dtype
+                state.rebuild = state.rebuild or "new precision"
         state.frames_stale = True
         state.force_report = True
 
@@ -586,8 +655,12 @@ class TrainingWorker(QObject):
                 state.force_report = True
 
     def _inputs(self, X: np.ndarray) -> np.ndarray:
-        transform = self.state.transform
-        return transform.transform(X) if transform is not None else X
+        """The model's input rows for raw rows ``X``: through the transform,
+        in the precision asked for (the model computes in the dtype it is
+        given)."""
+        state = self.state
+        inputs = state.transform.transform(X) if state.transform is not None else X
+        return inputs if state.dtype is None else inputs.astype(state.dtype, copy=False)
 
     def _new_trainer(self, notice: str | None = None) -> None:
         """A new Trainer: fresh initial weights, epoch 0, a new generation."""
@@ -722,7 +795,7 @@ class TrainingWorker(QObject):
             epoch_limit=state.epoch_limit, replay_epoch=entry.epoch,
         )
         state.in_flight = True
-        state.last_report_at = now
+        state.report_due_at = pacing.next_due(state.report_due_at, self.pacing.report_interval(), now)
         self._renderer.submit(_RenderJob(report, model, (state.X, state.y, state.transform), state.specs))
 
     def _capture(self) -> None:
@@ -772,19 +845,20 @@ class TrainingWorker(QObject):
             if state.steps == 0:
                 state.force_report = True
         elif self._epochs_per_second is not None:
-            state.next_epoch_at = pacing.next_epoch_due(state.next_epoch_at, self._epochs_per_second,
-                                                        time.perf_counter())
+            state.next_epoch_at = pacing.next_due(state.next_epoch_at, 1.0 / self._epochs_per_second,
+                                                  time.perf_counter())
         n_batches = trainer.n_batches
         count = n_batches
         if state.steps == 0 and state.speed in (None, pacing.AUTO) and n_batches > 1:
             count = pacing.batches_per_piece(n_batches, state.batch_seconds)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         try:
             record = trainer.step_batches(count) if count < n_batches or continuing else trainer.step()
         except Exception as exc:
             self._fail(exc)
             return
         now = time.perf_counter()
+        self._measure(now - started, time.thread_time() - started_cpu, now)
         ran = count if record is None else n_batches - state.batches_done
         state.batch_seconds = pacing.smoothed(state.batch_seconds, (now - started) / max(1, ran), 0.3)
         state.frames_stale = True
@@ -817,6 +891,21 @@ class TrainingWorker(QObject):
                 state.kept_epoch = int(state.trainer.best_epoch)
             state.force_report = True
 
+    def _measure(self, wall: float, cpu: float, now: float) -> None:
+        """Count an epoch's wall and CPU time; every MEASURE_SECONDS, tell the
+        pacing what training got and how busy the machine is."""
+        self._epochs_wall += wall
+        self._epochs_cpu += cpu
+        if now - self._measured_at < pacing.MEASURE_SECONDS:
+            return
+        if self._measured_at:
+            self.pacing.training_measured(self._epochs_cpu, self._epochs_wall)
+        others = self._load.sample(self.pacing.render_cpu_total)
+        if others is not None:
+            self.pacing.machine_measured(others)
+        self._measured_at = now
+        self._epochs_cpu = self._epochs_wall = 0.0
+
     def _fail(self, exc: BaseException) -> None:
         """An exception in training: stop, tell the GUI, keep the thread alive."""
         state = self.state
@@ -840,7 +929,7 @@ class TrainingWorker(QObject):
         if state.in_flight or not self._report_wanted():
             return
         now = time.perf_counter()
-        if not state.force_report and now - state.last_report_at < self.pacing.report_interval():
+        if not state.force_report and now < state.report_due_at:
             return
         self._send_report(now)
 
@@ -899,7 +988,10 @@ class TrainingWorker(QObject):
         if state.record_hold:
             state.hold_reported = True
         state.in_flight = True
-        state.last_report_at = now
+        state.report_due_at = pacing.next_due(state.report_due_at, self.pacing.report_interval(), now)
+        if snapshot is not None:  # frames first: training waits for it if it is late
+            state.frame_sent_at, state.frame_wait = now, self.pacing.frame_wait()
+        state.frame_out_at = now if snapshot is not None else None
         data = (state.X, state.y, state.transform)
         self._renderer.submit(_RenderJob(report, snapshot, data, state.specs))
 
@@ -970,6 +1062,9 @@ class TrainingController(QObject):
             and its ``Trainer.state_dict()``: training continues from that
             epoch, bit for bit, instead of from fresh weights (falling back
             to fresh weights, with a notice, when the data do not fit it).
+        dtype -- the precision to train in ("float32", "float64" or a NumPy
+            dtype; None: the rows' own): the model gets its rows in it and
+            computes in it. A change resets.
         """
         unknown = set(fields) - CONFIGURE_FIELDS
         if unknown:

@@ -196,7 +196,8 @@ def session_run(args: argparse.Namespace):
     its data (the two shown columns when it trained on those only), an
     untrained model with its hyperparameters and seed, trained up to the
     epoch it was saved at (its Max epochs if it had not trained), and its
-    input features. Changes made while it trained (a live learning rate, a
+    input features, in the precision it trained in (``args.dtype`` is set
+    to that of its model). Changes made while it trained (a live learning rate, a
     Draw-mode edit) are not replayed: the GIF shows the run its settings
     make from its seed."""
     from gui.options import check_run_arguments
@@ -204,6 +205,9 @@ def session_run(args: argparse.Namespace):
 
     check_run_arguments(args)
     session = read_session(args.session)
+    network = getattr(session.model, "_network", None)
+    if network is not None:  # replayed in the precision it trained in, as it brings its data and model
+        args.dtype = network.dtype.name
     model = session.fresh_model()
     if session.epoch:
         model.set_params(max_epochs=session.epoch)
@@ -237,7 +241,10 @@ def render_run(dataset, model, transform, args: argparse.Namespace):
     X, y = dataset.X, dataset.y
     # The window's split; no per-epoch history (the loss view keeps the curves
     # in bounded memory: a run of millions of epochs must not grow without end).
-    trainer = Trainer(model, transform.transform(X) if transform is not None else X, y,
+    inputs = transform.transform(X) if transform is not None else X
+    # in the precision asked for (--dtype), as the window trains: the model
+    # computes in the dtype of the rows it is given
+    trainer = Trainer(model, inputs.astype(args.dtype, copy=False), y,
                       validation_fraction=model.validation_fraction, keep_history=False,
                       split="last" if dataset.time is not None else None)
     val_mask = np.zeros(dataset.n_samples, dtype=bool)

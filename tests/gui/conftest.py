@@ -28,15 +28,16 @@ def collect_garbage_in_the_gui_thread():
 
 @pytest.fixture
 def make_window(qtbot):
-    """Factory: ``make_window(dataset=None, model=None, transform=None)``
-    returns a shown MainWindow. Every window made is shut down (thread
+    """Factory: ``make_window(dataset=None, model=None, transform=None,
+    **options)`` returns a shown MainWindow (``options``: its keywords, e.g.
+    ``dtype``). Every window made is shut down (thread
     stopped and waited for) at teardown, even when the test failed."""
     from gui.main_window import MainWindow
 
     windows = []
 
-    def make(dataset=None, model=None, transform=None, *, wait_first_frame=True):
-        window = MainWindow(dataset, model, transform)
+    def make(dataset=None, model=None, transform=None, *, wait_first_frame=True, **options):
+        window = MainWindow(dataset, model, transform, **options)
         windows.append(window)
         qtbot.addWidget(window)
         window.show()

@@ -58,3 +58,22 @@ class LoadedModules(FrameSpec):
 
         forbidden = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "pyqtgraph", "OpenGL")
         return sorted(name for name in sys.modules if name.split(".")[0] in forbidden)
+
+
+@dataclass(frozen=True, eq=False)
+class Timed(FrameSpec):
+    """Computes the model's outputs on fixed raw points and returns when it
+    started and ended (``time.monotonic()``: on Linux the system's clock,
+    the same in every process)."""
+
+    grid: np.ndarray
+
+    def points(self):
+        return self.grid
+
+    def compute(self, model, inputs):
+        import time
+
+        started = time.monotonic()
+        model_output(model, inputs.points)
+        return started, time.monotonic()

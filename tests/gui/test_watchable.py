@@ -114,7 +114,9 @@ def test_the_loss_chart_marks_what_happened(qtbot, make_window):
     ds = datasets.make("moons", n_samples=150, noise=0.2, random_state=0)
     model = NeuralNetwork(hidden_layers=(8,), random_state=0, max_epochs=100_000, early_stopping=True, patience=10)
     window = make_window(ds, model)
-    window.toolbar.set_speed(500)
+    # slow enough that the live change lands well before early stopping
+    # (~130 epochs) even when a loaded machine delays the GUI thread
+    window.toolbar.set_speed(150)
     window.toolbar.play_action.trigger()
     qtbot.waitUntil(lambda: window.epoch >= 5, timeout=TIMEOUT_MS)
     window.model_panel.form().fields["learning_rate"].spin.setValue(0.05)  # live

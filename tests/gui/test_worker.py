@@ -3,9 +3,13 @@ at epoch boundaries, errors, and stopping the thread."""
 
 from __future__ import annotations
 
+import math
 import queue
+import sys
+import time
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QObject, QThread, Slot
 
 import datasets
@@ -14,7 +18,7 @@ from gui import pacing
 from gui.worker import Report, TrainingWorker
 
 from .conftest import TIMEOUT_MS
-from .specs import Outputs
+from .specs import Outputs, Timed
 
 
 def moons(n=200):
@@ -246,7 +250,9 @@ def test_stop_mid_training_ends_the_thread(qtbot, controller):
 
 
 def test_costly_predictions_space_reports_out_and_every_frame_is_fresh(qtbot, controller, monkeypatch):
-    monkeypatch.setattr(pacing, "OUTPUT_BUDGET", 0.01)  # predictions may take 1% of the time
+    # one core (no spare one for frames), where predictions may take 1% of it
+    monkeypatch.setattr(pacing, "usable_cores", lambda: 1)
+    monkeypatch.setattr(pacing, "RENDER_MAX_BUDGET", 0.01)
     ctl, collector = controller()
     configure(ctl, moons(), network())
     ctl.play()
@@ -300,3 +306,34 @@ def test_a_long_epoch_is_drawn_in_pieces(qtbot, controller):
     outputs = [r.frames["outputs"][0] for r in within]
     assert any(np.abs(a - b).max() > 0 for a, b in zip(outputs, outputs[1:]))
     assert collector.all_epochs() == list(range(1, collector.epoch + 1))  # still every epoch once
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="compares monotonic clocks of two processes")
+@pytest.mark.parametrize("frames_first", [True, False], ids=["late frames first", "never waiting"])
+def test_training_steps_aside_while_a_late_frame_is_made(qtbot, controller, monkeypatch, frames_first):
+    """Frames first (gui.pacing rule 2): from the moment the pacing says a
+    frame is late, no epoch starts until it is made. Here every frame is
+    late at once; without the rule, epochs run while frames are made."""
+    monkeypatch.setattr(pacing.Pacing, "frame_wait", lambda self: (0.0, 60.0) if frames_first else (math.inf,) * 2)
+    epoch_starts = []
+    step = Trainer.step
+
+    def timed_step(trainer):
+        epoch_starts.append(time.monotonic())
+        return step(trainer)
+
+    monkeypatch.setattr(Trainer, "step", timed_step)
+    ctl, collector = controller()
+    grid = np.random.default_rng(0).uniform(-2, 2, size=(40_000, 2))  # ~10 ms a frame, ~0.1 ms an epoch
+    ctl.configure(model=network(hidden_layers=(16, 16)), transform=None, X=moons().X, y=moons().y,
+                  specs={"timed": Timed(grid)})
+    ctl.play()
+    qtbot.waitUntil(lambda: sum(r.running and "timed" in r.frames for r in collector.reports) >= 20,
+                    timeout=TIMEOUT_MS)
+    ctl.pause()
+    renders = [r.frames["timed"] for r in collector.reports if r.running and "timed" in r.frames]
+    during = sum(started < epoch < ended for started, ended in renders for epoch in list(epoch_starts))
+    if frames_first:
+        assert during == 0
+    else:
+        assert during > len(renders)

@@ -24,18 +24,21 @@ so the rules are, in this order:
    more than GUI_MAX_BUDGET of the lock or the render process more than
    RENDER_MAX_BUDGET of a core (a pathological view: then as many as those
    allow).
-2. When frames are late, training steps aside for them: a frame handed to
-   the render process and not made some time after stops training until it
-   is made, or until the next report is due (:meth:`Pacing.frame_wait`).
-   That time is steered frame by frame so that frames are on screen in
-   time for the next report: earlier after a late frame, later after an
-   early one, never later than the last moment from which the render
-   process, given training's core, still makes it in time. On a machine with a core to
-   spare the render process is done long before, and training never waits;
-   when other programs keep the cores busy, the render process gets
-   training's core for as long as the frame needs it, and training takes
-   what is left (measured on 2 cores with one busy program, W2: 3-15
-   frames/s before, ~30 with this).
+2. When frames are late because the render process has no core of its own,
+   training steps aside for them: a frame handed to the render process and
+   not made some time after stops training until it is made, or until the
+   next report is due (:meth:`Pacing.frame_wait`). That time is steered
+   frame by frame so that frames are on screen in time for the next report:
+   earlier after a late frame, later after an early one, never later than
+   the last moment from which the render process, given training's core,
+   still makes it in time. When other programs keep the cores busy, the
+   render process gets training's core for as long as the frame needs it,
+   and training takes what is left (measured on 2 cores with one busy
+   program, W2: 3-15 frames/s before, ~30 with this). On a machine whose
+   spare cores carry the render process's CPU time (with a margin,
+   RENDER_CORE_MARGIN) training never waits: it would not make frames come
+   sooner, only training slower (measured on 2 idle cores, W2: 32 frames/s
+   either way, training at ~55% of headless with waits, ~70% without).
 3. Above that, up to screen rate (60), as long as (a) the cores no one else
    uses carry the frames' CPU time besides training's core, and (b)
    training keeps TRAINING_SHARE of its thread's time: the rate a machine
@@ -69,7 +72,10 @@ MIN_FRAME_RATE = 32.0
 #: core (of the lock) at that rate ...
 GUI_MAX_BUDGET = 0.3
 #: ... and the render process at most this share of a core
-RENDER_MAX_BUDGET = 0.5
+RENDER_MAX_BUDGET = 0.6
+#: frames first (rule 2) applies while the cores other programs and training
+#: leave carry less than this many times the render process's CPU time
+RENDER_CORE_MARGIN = 1.2
 #: frames first: the time a report's frame leaves besides the render
 #: process's and the GUI thread's CPU time, for the worker to take the
 #: acknowledgement at an epoch boundary and the threads to hand over
@@ -240,13 +246,22 @@ class Pacing:
         """Seconds between reports: 1 / frame_rate(), never below REPORT_INTERVAL."""
         return max(REPORT_INTERVAL, 1.0 / self.frame_rate())
 
+    def frames_compete(self) -> bool:
+        """Whether frames compete with training for a core (rule 2 applies):
+        the spare cores carry less than RENDER_CORE_MARGIN times the render
+        process's CPU time at the rate asked."""
+        return self.spare_cores() < RENDER_CORE_MARGIN * self.render_cost * self.frame_rate()
+
     def frame_wait(self) -> tuple[float, float]:
         """Rule 2, frames first: ``(start, end)`` in seconds after a frame
         went to the renderer. If it is not made ``start`` seconds after, no
         epoch runs until it is, or until ``end``, the report interval (a
         frame later than that is late anyway, and training goes on).
         ``start`` is ``wait_start``, at most the latest useful moment (see
-        ``_frame_deadlines``)."""
+        ``_frame_deadlines``); infinite (never wait) while frames do not
+        compete with training for a core (:meth:`frames_compete`)."""
+        if not self.frames_compete():
+            return math.inf, self.report_interval()
         return min(self.wait_start, self._frame_deadlines()[1]), self.report_interval()
 
     def _frame_deadlines(self) -> tuple[float, float]:

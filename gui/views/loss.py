@@ -61,6 +61,9 @@ class _TextLine(QtWidgets.QWidget):
         self._bold = QtGui.QFont(self.font())
         self._bold.setBold(True)
         self.on_wider = None  # called when the runs need more lines than the widget has room for
+        # run widths by (text, bold): the header is laid out on every frame
+        # and on every paint, and most runs ("loss ", " · ") never change
+        self._advances: dict[tuple[str, bool], int] = {}
 
     def set_runs(self, runs) -> None:
         """``runs``: (text, (r, g, b) or None for the foreground colour, bold).
@@ -78,13 +81,11 @@ class _TextLine(QtWidgets.QWidget):
         allow it: before a run that starts with a space (dropped there, with
         a "·") or after a run of spaces; a line that still does not fit is
         clipped."""
-        def advance(text: str, bold: bool) -> int:
-            return QtGui.QFontMetrics(self._bold if bold else self.font(), self).horizontalAdvance(text)
-
-        lines, line = [], []
+        lines, line, line_width = [], [], 0
         for run in self._runs:
             line.append(run)
-            if sum(advance(text, bold) for text, _, bold in line) <= width or len(line) == 1:
+            line_width += self._advance(run[0], run[2])
+            if line_width <= width or len(line) == 1:
                 continue
             # the line overflows: cut it at its last break opportunity
             cuts = [i for i in range(1, len(line))
@@ -96,8 +97,27 @@ class _TextLine(QtWidgets.QWidget):
             lines.append(line[:cut])
             first_text, color, bold = line[cut]
             line = [(first_text.lstrip(" ·"), color, bold), *line[cut + 1:]]
+            line_width = sum(self._advance(text, bold) for text, _, bold in line)
         lines.append(line)
         return [kept for kept in lines if kept]
+
+    def _advance(self, text: str, bold: bool) -> int:
+        """The width of ``text`` in the header's normal or bold font."""
+        key = (text, bold)
+        width = self._advances.get(key)
+        if width is None:
+            if len(self._advances) > 1024:  # changing numbers: forget, rather than grow
+                self._advances.clear()
+            font = self._bold if bold else self.font()
+            width = self._advances[key] = QtGui.QFontMetrics(font, self).horizontalAdvance(text)
+        return width
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() == QtCore.QEvent.Type.FontChange:
+            self._bold = QtGui.QFont(self.font())
+            self._bold.setBold(True)
+            self._advances.clear()
+        super().changeEvent(event)
 
     def text(self) -> str:
         parts = []
@@ -125,7 +145,7 @@ class _TextLine(QtWidgets.QWidget):
                 painter.setFont(font)
                 painter.setPen(QtGui.QColor(*(FOREGROUND if color is None else color)))
                 painter.drawText(x, baseline, text)
-                x += QtGui.QFontMetrics(font, self).horizontalAdvance(text)
+                x += self._advance(text, bold)
         painter.end()
 
 

@@ -249,3 +249,25 @@ def test_multi_row_growing_array_keeps_its_values_through_growth():
     assert array.values.shape == (3, 0)
     array.extend(np.ones((3, 2)))
     np.testing.assert_array_equal(array.values, np.ones((3, 2)))
+
+
+def test_header_lines_break_where_the_runs_allow_and_follow_a_font_change(qtbot):
+    from PySide6 import QtGui
+
+    from gui.views.loss import _TextLine
+
+    line = _TextLine()
+    qtbot.addWidget(line)
+    runs = [("loss ", None, False), ("0.1234", (0, 0, 255), True), (" · accuracy ", None, False),
+            ("98.0%", (255, 128, 0), True), (" · R² ", None, False), ("0.5", None, False)]
+    line.set_runs(runs)
+    metrics, bold = QtGui.QFontMetrics(line.font(), line), QtGui.QFontMetrics(line._bold, line)
+    widths = [(bold if b else metrics).horizontalAdvance(text) for text, _, b in runs]
+    assert line.lines(sum(widths)) == [runs]  # fits on one line
+    # one pixel short: the last readout moves to a line of its own, its " · " dropped
+    assert line.lines(sum(widths) - 1) == [runs[:4], [("R² ", None, False), runs[5]]]
+    # a larger font: the widths measured before no longer hold
+    font = QtGui.QFont(line.font())
+    font.setPointSizeF(font.pointSizeF() * 2)
+    line.setFont(font)
+    assert len(line.lines(sum(widths))) > 1

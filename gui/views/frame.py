@@ -244,18 +244,23 @@ class DataContext:
         return tuple(float(v) for v in self.dataset.X.mean(axis=0))
 
     def xy(self) -> np.ndarray:
-        """``(n, 2)`` the shown features of every row (one feature: ``(x, 0)``)."""
+        """``(n, 2)`` the shown features of every row (one feature: ``(x, 0)``);
+        the dataset's own array when it is that (not to be written to)."""
         X = self.dataset.X
         if X.shape[1] == 1:
             return np.column_stack([X[:, 0], np.zeros(len(X))])
+        if X.shape[1] == 2 and tuple(self.shown) == (0, 1):
+            return X
         return X[:, list(self.shown)]
 
-    def shown_rows(self, hide_validation: bool) -> np.ndarray:
-        """``(n,)`` bool: the rows a view draws as points (every row, or the
-        training rows only when validation data are hidden)."""
+    def shown_rows(self, hide_validation: bool) -> np.ndarray | slice:
+        """The rows a view draws as points, to index the row arrays with:
+        the training rows only (an ``(n,)`` bool mask) when validation data
+        are hidden, else every row (``slice(None)``: views, not copies, of a
+        million rows on the GUI thread)."""
         if hide_validation:
             return ~self.val_mask
-        return np.ones(len(self.val_mask), dtype=bool)
+        return slice(None)
 
     def slice_note(self) -> str:
         """What a picture over the two shown features leaves out, in words

@@ -3,6 +3,7 @@ frames its data."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,10 +80,16 @@ def frame_range(values: np.ndarray, padding: float = PADDING,
     frame always has a positive width.
     """
     values = np.asarray(values, dtype=np.float64)
-    values = values[np.isfinite(values)]
     if values.size == 0:
         return default
     low, high = float(values.min()), float(values.max())
+    if not (math.isfinite(low) and math.isfinite(high)):
+        # the finite values only: a copy, paid only when there are others
+        # (a million rows: 8 ms a column, on the GUI thread)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return default
+        low, high = float(values.min()), float(values.max())
     span = high - low
     if span <= 1e-12 * max(1.0, abs(low), abs(high)):
         return (low - 1.0, high + 1.0)

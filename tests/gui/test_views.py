@@ -125,6 +125,25 @@ def test_frame_range_pads_and_has_defaults():
     assert frame_range([2.0, 2.0]) == (1.0, 3.0)
 
 
+def test_frame_range_frames_the_finite_values_only():
+    assert frame_range([0.0, np.nan, 10.0, np.inf]) == pytest.approx((-1.0, 11.0))
+    assert frame_range([-np.inf, 0.0, 10.0]) == pytest.approx((-1.0, 11.0))
+    assert frame_range([np.nan, np.inf]) == (-1.5, 1.5)
+
+
+def test_data_context_xy_gives_the_shown_columns_without_copying_what_is_already_so():
+    import datasets
+    from gui.views.frame import DataContext
+
+    two = datasets.make("moons", n_samples=50, random_state=0)
+    context = DataContext(two, (0, 1), np.zeros(50, bool))
+    assert context.xy() is two.X  # a million rows: no 16 MB copy on the GUI thread
+    np.testing.assert_array_equal(DataContext(two, (1, 0), context.val_mask).xy(), two.X[:, ::-1])
+    three = datasets.Dataset(np.arange(30.0).reshape(10, 3), np.zeros(10, int), task="classification",
+                             feature_names=("a", "b", "c"), class_names=("only",))
+    np.testing.assert_array_equal(DataContext(three, (2, 0), np.zeros(10, bool)).xy(), three.X[:, [2, 0]])
+
+
 def test_surface_rgb_blends_class_colour_by_confidence():
     proba = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.75, 0.25]])
     rgb = surface_rgb(proba, np.array([0, 3])).astype(int)

@@ -691,10 +691,7 @@ class TrainingWorker(QObject):
                 state.message = f"The saved model could not continue ({exc}); it starts again from epoch 0."
         try:
             state.model = _fresh_model(state.model)
-            # the window's split asked for explicitly; no per-epoch history
-            # (the loss view keeps the curves, within a bounded memory)
-            state.trainer = Trainer(state.model, self._inputs(state.X), state.y, keep_history=False,
-                                    validation_fraction=state.model.validation_fraction, split=state.split)
+            state.trainer = self._make_trainer(state.model)
             state.epoch_limit = int(state.model.max_epochs)
             self._plan_auto_rate()
             self._start_timeline()
@@ -705,6 +702,15 @@ class TrainingWorker(QObject):
             state.stopped = "error"
             state.message = f"{CANNOT_TRAIN}: {exc}"
 
+    def _make_trainer(self, model, resume: tuple | None = None) -> Trainer:
+        """The window's training loop over ``model`` and the current rows:
+        the window's split asked for explicitly, and no per-epoch history
+        (the loss view keeps the curves, within a bounded memory);
+        ``resume``: as ``Trainer``'s."""
+        state = self.state
+        return Trainer(model, self._inputs(state.X), state.y, keep_history=False,
+                       validation_fraction=model.validation_fraction, split=state.split, resume=resume)
+
     def _resume_trainer(self, resume: tuple) -> None:
         """Continue the fitted ``state.model`` where ``resume`` (a
         ``Trainer.state_dict()``) left it: the same epoch, limit, rows and
@@ -712,9 +718,7 @@ class TrainingWorker(QObject):
         have trained. Raises when the model cannot continue on the data."""
         state = self.state
         description, arrays = resume
-        state.trainer = Trainer(state.model, self._inputs(state.X), state.y, keep_history=False,
-                                validation_fraction=state.model.validation_fraction, split=state.split,
-                                resume=(dict(description), dict(arrays)))
+        state.trainer = self._make_trainer(state.model, resume=(dict(description), dict(arrays)))
         state.epoch_limit = int(description["limit"])
         state.broken = state.trainer.stop_reason == "diverged"
         self._plan_auto_rate()
@@ -751,9 +755,7 @@ class TrainingWorker(QObject):
         try:
             model = from_checkpoint(state.model, entry.checkpoint)
             rows = {"train_index": trainer.train_index, "val_index": trainer.val_index}
-            rewound = Trainer(model, self._inputs(state.X), state.y, keep_history=False,
-                              validation_fraction=model.validation_fraction, split=state.split,
-                              resume=(dict(entry.loop), rows))
+            rewound = self._make_trainer(model, resume=(dict(entry.loop), rows))
         except Exception as exc:  # noqa: BLE001 - e.g. the data changed so that the model no longer fits
             state.message = f"Cannot go back to epoch {entry.epoch}: {exc}"
             state.force_report = True
